@@ -1,0 +1,1 @@
+"""The jinlv application: command line, JSON API, HTML pages and maps."""

@@ -1,0 +1,1 @@
+"""Road network, speed model, travel-time matrices, paths and tourist-road awareness."""
