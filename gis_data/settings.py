@@ -18,16 +18,15 @@ class Settings(BaseSettings):
     prefix ``JINLV_``, e.g. ``JINLV_DATABASE_URL`` or ``JINLV_DATA_DIR``.
     """
 
-    model_config = SettingsConfigDict(env_prefix="JINLV_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="JINLV_", env_file=".env", extra="ignore", frozen=True)
 
     data_dir: Path = Field(default=PROJECT_ROOT / "var", description="where the database and caches live")
-    database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; default: a SQLite file in data_dir"
-    )
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default: a SQLite file in data_dir")
     network_file: Path | None = Field(
         default=None, description="active road network cache; default: the embedded Shanxi network"
     )
-    max_snap_km: float = Field(default=15.0, gt=0, description="farthest a point may lie from any road")
+    # The embedded network has no minor roads: the farthest graded spot (碛口) is 21 km from it.
+    max_snap_km: float = Field(default=25.0, gt=0, description="farthest a point may lie from any road")
     api_token: str | None = Field(default=None, description="token for write endpoints (imports)")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

@@ -1,0 +1,1 @@
+"""JSON API: thin routers over the domain packages."""
