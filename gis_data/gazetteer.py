@@ -19,6 +19,7 @@ from gis_data.sources import read_rows
 
 _LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 _SUFFIXES = ("风景名胜区", "旅游景区", "文化旅游区", "旅游区", "景区", "风景区", "市", "县", "区")
+_PLACE_SUFFIXES = ("县城", "市区", "城区", "景区", "古镇")
 KIND_ORDER = {"city": 0, "spot": 1, "town": 2, "heritage": 3, "point": 4}
 
 
@@ -52,6 +53,23 @@ def _short(name: str) -> str:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             return name[: -len(suffix)]
     return name
+
+
+def _variants(query: str) -> list[str]:
+    """The query, then without a parenthesis, the parenthesis itself, then without a town suffix."""
+    out = [query]
+    outer = re.sub(r"[（(].*?[)）]", "", query).strip()
+    inner = re.findall(r"[（(](.*?)[)）]", query)
+    out += [outer, *[part.split(",")[0].strip() for part in inner]]
+    for text in list(out):
+        for suffix in _PLACE_SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix) + 1:
+                out.append(text[: -len(suffix)])
+    seen: list[str] = []
+    for text in out:
+        if text and text not in seen:
+            seen.append(text)
+    return seen
 
 
 def parse_latlon(text: str) -> tuple[float, float] | None:
@@ -103,6 +121,29 @@ class Gazetteer:
             places.append(Place("heritage", h.id, h.name_zh, "", h.lat, h.lon, h.city))
         return cls(places)
 
+    def _match(self, query: str, pool: list[Place]) -> Place | None:
+        q = _norm(query)
+        if not q:
+            return None
+        tiers = (
+            lambda p: q in (_norm(p.name_zh), _norm(p.name_en)),
+            lambda p: q in {_norm(a) for a in p.aliases if a},
+            lambda p: _norm(p.name_zh).startswith(q) or (p.name_en and _norm(p.name_en).startswith(q)),
+            lambda p: q in _norm(p.name_zh) or (len(q) > 3 and p.name_en and q in _norm(p.name_en)),
+        )
+        for matches in tiers:
+            found = [p for p in pool if matches(p)]
+            if not found:
+                continue
+            best = min(KIND_ORDER[p.kind] for p in found)
+            found = [p for p in found if KIND_ORDER[p.kind] == best]
+            if len(found) == 1:
+                return found[0]
+            names = ", ".join(f"{p.name_zh} ({p.id})" for p in found[:8])
+            msg = f"place {query!r} is ambiguous: {names}"
+            raise LookupError(msg)
+        return None
+
     def get(self, place_id: str) -> Place | None:
         return self._by_id.get(place_id)
 
@@ -126,23 +167,9 @@ class Gazetteer:
         pool = [p for p in self.places if kinds is None or p.kind in kinds]
         if query in self._by_id and self._by_id[query] in pool:
             return self._by_id[query]
-        q = _norm(query)
-        tiers = (
-            lambda p: q in (_norm(p.name_zh), _norm(p.name_en)),
-            lambda p: q in {_norm(a) for a in p.aliases if a},
-            lambda p: _norm(p.name_zh).startswith(q) or (p.name_en and _norm(p.name_en).startswith(q)),
-            lambda p: q in _norm(p.name_zh) or (len(q) > 3 and p.name_en and q in _norm(p.name_en)),
-        )
-        for matches in tiers:
-            found = [p for p in pool if matches(p)]
-            if not found:
-                continue
-            best = min(KIND_ORDER[p.kind] for p in found)
-            found = [p for p in found if KIND_ORDER[p.kind] == best]
-            if len(found) == 1:
-                return found[0]
-            names = ", ".join(f"{p.name_zh} ({p.id})" for p in found[:8])
-            msg = f"place {text!r} is ambiguous: {names}"
-            raise LookupError(msg)
+        for variant in _variants(query):
+            found = self._match(variant, pool)
+            if found is not None:
+                return found
         msg = f"unknown place {text!r}: give a scenic spot, town or city name (zh/en), an id, or 'lat,lon'"
         raise LookupError(msg)

@@ -158,6 +158,8 @@ def closure_rows() -> list[dict[str, Any]]:
             "start": c["start"],
             "end": c["end"],
             "weekdays": c["weekdays"],
+            "monthdays": c["monthdays"],
+            "year": optional_int(c["year"]),
             "hard": _truthy(c["hard"]),
             "recurring": _truthy(c["recurring"]),
             "basis": c["basis"],

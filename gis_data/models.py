@@ -162,6 +162,8 @@ class PlaceClosure(Base):
     start: Mapped[str] = mapped_column(String(5), default="")
     end: Mapped[str] = mapped_column(String(5), default="")
     weekdays: Mapped[str] = mapped_column(String(64), default="")
+    monthdays: Mapped[str] = mapped_column(String(64), default="")
+    year: Mapped[int | None] = mapped_column(Integer)
     hard: Mapped[bool] = mapped_column(Boolean, default=False)
     recurring: Mapped[bool] = mapped_column(Boolean, default=False)
     basis: Mapped[str] = mapped_column(Text, default="")
