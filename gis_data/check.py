@@ -35,14 +35,12 @@ def lodging_beds(session: Session) -> dict[str, tuple[int, bool]]:
     A place with imported hotels counts their beds (real); any other place keeps its estimate.
     """
     real = dict(
-        session.execute(select(models.Hotel.town_id, func.sum(models.Hotel.beds)).group_by(models.Hotel.town_id))
-        .tuples()
-        .all()
+        session.execute(select(models.Hotel.town_id, func.sum(models.Hotel.beds)).group_by(models.Hotel.town_id)).all()
     )
     out = {}
     for place_id, estimated in session.execute(
         select(models.LodgingPlace.id, models.LodgingPlace.estimated_beds)
-    ).tuples():
+    ).all():
         out[place_id] = (int(real[place_id]), False) if place_id in real else (int(estimated), True)
     return out
 

@@ -214,7 +214,7 @@ class LodgingPlace(Base):
 
     __tablename__ = "lodging_places"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id: Mapped[str] = mapped_column(String(96), primary_key=True)
     name_zh: Mapped[str] = mapped_column(String(64))
     name_en: Mapped[str] = mapped_column(String(96), default="")
     city: Mapped[str] = mapped_column(String(16), index=True)
@@ -239,7 +239,7 @@ class Hotel(Base):
     beds: Mapped[int] = mapped_column(Integer)
     rooms: Mapped[int | None] = mapped_column(Integer)
     star: Mapped[int | None] = mapped_column(Integer)
-    town_id: Mapped[str] = mapped_column(ForeignKey("lodging_places.id"), index=True)
+    town_id: Mapped[str] = mapped_column(String(96), ForeignKey("lodging_places.id"), index=True)
     source: Mapped[str] = mapped_column(Text, default="")
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 05:50:33.971908
+Create Date: 2026-11-29 05:53:55.887608
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def upgrade() -> None:
 
     op.create_table(
         "lodging_places",
-        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("id", sa.String(length=96), nullable=False),
         sa.Column("name_zh", sa.String(length=64), nullable=False),
         sa.Column("name_en", sa.String(length=96), nullable=False),
         sa.Column("city", sa.String(length=16), nullable=False),
@@ -133,7 +133,7 @@ def upgrade() -> None:
         sa.Column("beds", sa.Integer(), nullable=False),
         sa.Column("rooms", sa.Integer(), nullable=True),
         sa.Column("star", sa.Integer(), nullable=True),
-        sa.Column("town_id", sa.String(length=32), nullable=False),
+        sa.Column("town_id", sa.String(length=96), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["batch_id"], ["import_batches.id"], name=op.f("fk_hotels_batch_id_import_batches")),
