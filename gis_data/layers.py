@@ -51,6 +51,7 @@ BUILTIN_FILES = (
     src.CLOSURES,
     src.SPOT_KINDS,
     src.VISIT_DEFAULTS,
+    src.THEME_MEMBERS,
     src.CONTROL_POINTS,
     src.TOWNS,
     src.CITY_POPULATION,
@@ -74,6 +75,33 @@ def _visit_default(defaults: list[dict[str, str]], grade: str, kind: str) -> dic
     return max(candidates, key=lambda d: (d["kind"] not in {"", "*"}, d["grade"] not in {"", "*"}))
 
 
+def _visit_profile(
+    place_id: str, grade: str, kind: str, facts: dict[str, dict[str, str]], defaults: list[dict[str, str]]
+) -> dict[str, Any]:
+    """Visit length, ticket, hours and closures of a place: sourced facts first, flagged defaults else."""
+    fact = facts.get(place_id, {})
+    default = _visit_default(defaults, grade, kind)
+    has_visit = bool(fact.get("visit_minutes"))
+    has_hours = bool(fact.get("open_time") and fact.get("close_time"))
+    return {
+        "kind": kind,
+        "visit_minutes": int(float(fact["visit_minutes"] if has_visit else default["visit_minutes"])),
+        "visit_basis": fact.get("visit_basis", "") if has_visit else f"DEFAULT: {default['basis']}",
+        "visit_is_default": not has_visit,
+        "ticket_cny": optional_float(fact.get("ticket_cny", "")),
+        "ticket_basis": fact.get("ticket_basis", "") if fact.get("ticket_cny") else "price not found",
+        "open_time": fact["open_time"] if has_hours else default["open_time"],
+        "close_time": fact["close_time"] if has_hours else default["close_time"],
+        "offpeak_open_time": fact.get("offpeak_open_time", "") if has_hours else "",
+        "offpeak_close_time": fact.get("offpeak_close_time", "") if has_hours else "",
+        "peak_start": fact.get("peak_start", "") if has_hours else "",
+        "peak_end": fact.get("peak_end", "") if has_hours else "",
+        "hours_are_default": not has_hours,
+        "closed_weekdays": fact.get("closed_weekdays", ""),
+        "season_note": "; ".join(x for x in (fact.get("season_note"), fact.get("booking_note")) if x),
+    }
+
+
 def spot_rows() -> list[dict[str, Any]]:
     """Scenic spots with facts merged in and defaults flagged."""
     facts = {f["place_id"]: f for f in read_rows(src.PLACE_FACTS)}
@@ -81,11 +109,7 @@ def spot_rows() -> list[dict[str, Any]]:
     defaults = read_rows(src.VISIT_DEFAULTS)
     rows = []
     for s in read_rows(src.SPOTS):
-        kind = kinds.get(s["id"], "")
         fact = facts.get(s["id"], {})
-        default = _visit_default(defaults, s["grade"], kind)
-        has_visit = bool(fact.get("visit_minutes"))
-        has_hours = bool(fact.get("open_time") and fact.get("close_time"))
         rows.append(
             {
                 "id": s["id"],
@@ -101,21 +125,7 @@ def spot_rows() -> list[dict[str, Any]]:
                 "coord_quality": s["coord_quality"] or "missing",
                 "coord_source": s["coord_source"],
                 "themes": s["themes"],
-                "kind": kind,
-                "visit_minutes": int(float(fact["visit_minutes"] if has_visit else default["visit_minutes"])),
-                "visit_basis": fact.get("visit_basis", "") if has_visit else f"DEFAULT: {default['basis']}",
-                "visit_is_default": not has_visit,
-                "ticket_cny": optional_float(fact.get("ticket_cny", "")),
-                "ticket_basis": fact.get("ticket_basis", "") if fact.get("ticket_cny") else "price not found",
-                "open_time": fact["open_time"] if has_hours else default["open_time"],
-                "close_time": fact["close_time"] if has_hours else default["close_time"],
-                "offpeak_open_time": fact.get("offpeak_open_time", ""),
-                "offpeak_close_time": fact.get("offpeak_close_time", ""),
-                "peak_start": fact.get("peak_start", ""),
-                "peak_end": fact.get("peak_end", ""),
-                "hours_are_default": not has_hours,
-                "closed_weekdays": fact.get("closed_weekdays", ""),
-                "season_note": "; ".join(x for x in (fact.get("season_note"), fact.get("booking_note")) if x),
+                **_visit_profile(s["id"], s["grade"], kinds.get(s["id"], ""), facts, defaults),
                 "notes": s["notes"],
                 "source": "; ".join(x for x in ("scenic_spots.csv", fact.get("source_url")) if x),
             }
@@ -124,8 +134,18 @@ def spot_rows() -> list[dict[str, Any]]:
 
 
 def heritage_rows() -> list[dict[str, Any]]:
-    """National heritage sites, each linked to the scenic spot that is the same place or holds it."""
+    """National heritage sites, each linked to the scenic spot that is the same place or holds it.
+
+    A site counts as visitable only where ``theme_members.csv`` cites evidence that visitors can go.
+    """
     links = {link["heritage_id"]: link for link in read_rows(src.HERITAGE_LINKS)}
+    facts = {f["place_id"]: f for f in read_rows(src.PLACE_FACTS)}
+    kinds = {k["place_id"]: k["kind"] for k in read_rows(src.SPOT_KINDS)}
+    defaults = read_rows(src.VISIT_DEFAULTS)
+    visitable: dict[str, str] = {}
+    for member in read_rows(src.THEME_MEMBERS):
+        if member["place_id"].startswith("nh"):
+            visitable.setdefault(member["place_id"], member["basis"])
     rows = []
     for h in read_rows(src.HERITAGE):
         link = links.get(h["id"], {})
@@ -145,6 +165,9 @@ def heritage_rows() -> list[dict[str, Any]]:
                 "coord_source": h["coord_source"],
                 "spot_id": link.get("spot_id") or None,
                 "spot_relation": link.get("relation", ""),
+                "visitable": h["id"] in visitable,
+                "visitable_basis": visitable.get(h["id"], ""),
+                **_visit_profile(h["id"], "*", kinds.get(h["id"], ""), facts, defaults),
             }
         )
     return rows

@@ -92,7 +92,27 @@ class DatasetVersion(Base):
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Spot(Base):
+class VisitProfile:
+    """What a visit to a place takes: time, ticket, opening hours (defaults flagged)."""
+
+    kind: Mapped[str] = mapped_column(String(32), default="")
+    visit_minutes: Mapped[int] = mapped_column(Integer)
+    visit_basis: Mapped[str] = mapped_column(Text, default="")
+    visit_is_default: Mapped[bool] = mapped_column(Boolean, default=True)
+    ticket_cny: Mapped[float | None] = mapped_column(Float)
+    ticket_basis: Mapped[str] = mapped_column(Text, default="")
+    open_time: Mapped[str] = mapped_column(String(5))
+    close_time: Mapped[str] = mapped_column(String(5))
+    offpeak_open_time: Mapped[str] = mapped_column(String(5), default="")
+    offpeak_close_time: Mapped[str] = mapped_column(String(5), default="")
+    peak_start: Mapped[str] = mapped_column(String(5), default="")
+    peak_end: Mapped[str] = mapped_column(String(5), default="")
+    hours_are_default: Mapped[bool] = mapped_column(Boolean, default=True)
+    closed_weekdays: Mapped[str] = mapped_column(String(120), default="")
+    season_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Spot(VisitProfile, Base):
     """A scenic spot (graded A-level area or a place named in the provincial plan)."""
 
     __tablename__ = "spots"
@@ -110,27 +130,12 @@ class Spot(Base):
     coord_quality: Mapped[str] = mapped_column(String(16), default="")
     coord_source: Mapped[str] = mapped_column(Text, default="")
     themes: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[str] = mapped_column(String(32), default="")
-    visit_minutes: Mapped[int] = mapped_column(Integer)
-    visit_basis: Mapped[str] = mapped_column(Text, default="")
-    visit_is_default: Mapped[bool] = mapped_column(Boolean, default=True)
-    ticket_cny: Mapped[float | None] = mapped_column(Float)
-    ticket_basis: Mapped[str] = mapped_column(Text, default="")
-    open_time: Mapped[str] = mapped_column(String(5))
-    close_time: Mapped[str] = mapped_column(String(5))
-    offpeak_open_time: Mapped[str] = mapped_column(String(5), default="")
-    offpeak_close_time: Mapped[str] = mapped_column(String(5), default="")
-    peak_start: Mapped[str] = mapped_column(String(5), default="")
-    peak_end: Mapped[str] = mapped_column(String(5), default="")
-    hours_are_default: Mapped[bool] = mapped_column(Boolean, default=True)
-    closed_weekdays: Mapped[str] = mapped_column(String(64), default="")
-    season_note: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(Text, default="")
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
 
-class HeritageSite(Base):
+class HeritageSite(VisitProfile, Base):
     """A national key cultural-relic protection unit (全国重点文物保护单位)."""
 
     __tablename__ = "heritage_sites"
@@ -149,6 +154,8 @@ class HeritageSite(Base):
     coord_source: Mapped[str] = mapped_column(Text, default="")
     spot_id: Mapped[str | None] = mapped_column(ForeignKey("spots.id", ondelete="SET NULL"))
     spot_relation: Mapped[str] = mapped_column(String(16), default="")
+    visitable: Mapped[bool] = mapped_column(Boolean, default=False)
+    visitable_basis: Mapped[str] = mapped_column(Text, default="")
 
 
 class PlaceClosure(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 05:53:55.887608
+Create Date: 2026-11-29 05:58:20.384469
 """
 
 from __future__ import annotations
@@ -214,6 +214,9 @@ def upgrade() -> None:
         sa.Column("coord_quality", sa.String(length=16), nullable=False),
         sa.Column("coord_source", sa.Text(), nullable=False),
         sa.Column("themes", sa.String(length=200), nullable=False),
+        sa.Column("notes", sa.Text(), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("visit_minutes", sa.Integer(), nullable=False),
         sa.Column("visit_basis", sa.Text(), nullable=False),
@@ -227,11 +230,8 @@ def upgrade() -> None:
         sa.Column("peak_start", sa.String(length=5), nullable=False),
         sa.Column("peak_end", sa.String(length=5), nullable=False),
         sa.Column("hours_are_default", sa.Boolean(), nullable=False),
-        sa.Column("closed_weekdays", sa.String(length=64), nullable=False),
+        sa.Column("closed_weekdays", sa.String(length=120), nullable=False),
         sa.Column("season_note", sa.Text(), nullable=False),
-        sa.Column("notes", sa.Text(), nullable=False),
-        sa.Column("source", sa.Text(), nullable=False),
-        sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["batch_id"], ["import_batches.id"], name=op.f("fk_spots_batch_id_import_batches")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_spots")),
     )
@@ -255,6 +255,23 @@ def upgrade() -> None:
         sa.Column("coord_source", sa.Text(), nullable=False),
         sa.Column("spot_id", sa.String(length=80), nullable=True),
         sa.Column("spot_relation", sa.String(length=16), nullable=False),
+        sa.Column("visitable", sa.Boolean(), nullable=False),
+        sa.Column("visitable_basis", sa.Text(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("visit_minutes", sa.Integer(), nullable=False),
+        sa.Column("visit_basis", sa.Text(), nullable=False),
+        sa.Column("visit_is_default", sa.Boolean(), nullable=False),
+        sa.Column("ticket_cny", sa.Float(), nullable=True),
+        sa.Column("ticket_basis", sa.Text(), nullable=False),
+        sa.Column("open_time", sa.String(length=5), nullable=False),
+        sa.Column("close_time", sa.String(length=5), nullable=False),
+        sa.Column("offpeak_open_time", sa.String(length=5), nullable=False),
+        sa.Column("offpeak_close_time", sa.String(length=5), nullable=False),
+        sa.Column("peak_start", sa.String(length=5), nullable=False),
+        sa.Column("peak_end", sa.String(length=5), nullable=False),
+        sa.Column("hours_are_default", sa.Boolean(), nullable=False),
+        sa.Column("closed_weekdays", sa.String(length=120), nullable=False),
+        sa.Column("season_note", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["spot_id"], ["spots.id"], name=op.f("fk_heritage_sites_spot_id_spots"), ondelete="SET NULL"
         ),

@@ -1,0 +1,72 @@
+"""The theme catalogue: themes, their member places and the named boutique-line presets.
+
+The data live in ``gis_data/data`` (``themes.csv``, ``theme_members.csv``, ``theme_presets.csv``),
+reviewable in one place; member places are scenic spots and, for themes that include them,
+national heritage sites with evidence that visitors can go.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from gis_data.sources import THEME_MEMBERS, THEME_PRESETS, THEMES, read_rows
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    name_zh: str
+    name_en: str
+    description_zh: str
+    description_en: str
+    includes_heritage: bool
+    scoring_rule: str
+    members: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Preset:
+    id: str
+    name_zh: str
+    name_en: str
+    theme: str
+    days: int
+    start_city: str
+    must_see: tuple[str, ...]
+    source: str
+
+
+@cache
+def themes() -> dict[str, Theme]:
+    """Every theme by id."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for row in read_rows(THEME_MEMBERS):
+        members[row["theme_id"]].add(row["place_id"])
+    return {
+        r["theme_id"]: Theme(
+            id=r["theme_id"], name_zh=r["name_zh"], name_en=r["name_en"], description_zh=r["description_zh"],
+            description_en=r["description_en"], includes_heritage=r["includes_heritage"].lower() == "true",
+            scoring_rule=r["scoring_rule"], members=frozenset(members[r["theme_id"]]),
+        )
+        for r in read_rows(THEMES)
+    }
+
+
+@cache
+def presets() -> dict[str, Preset]:
+    """The named boutique lines by id."""
+    return {
+        r["preset_id"]: Preset(
+            id=r["preset_id"], name_zh=r["name_zh"], name_en=r["name_en"], theme=r["theme_id"],
+            days=int(r["suggested_days"]), start_city=r["start_city"],
+            must_see=tuple(p for p in r["must_see"].split(";") if p), source=r["source"],
+        )
+        for r in read_rows(THEME_PRESETS)
+    }
+
+
+def theme_memberships(place_id: str) -> set[str]:
+    """The ids of the themes ``place_id`` belongs to."""
+    return {t.id for t in themes().values() if place_id in t.members}
