@@ -1,0 +1,300 @@
+"""Solution state and the moves of the local search: insertion, 2-opt, removal, hotel change."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from itineraries.solver._model import Model, Route
+
+_EPS = 1e-9
+
+
+class Solution:
+    """A tour under construction: always feasible except for possibly missing mandatory POIs."""
+
+    __slots__ = ("durations", "penalty", "score", "travels", "trips", "visited")
+
+    def __init__(
+        self,
+        trips: list[Route],
+        durations: list[float],
+        travels: list[float],
+        visited: np.ndarray,
+        score: float,
+        penalty: float,
+    ) -> None:
+        self.trips = trips
+        self.durations = durations
+        self.travels = travels
+        self.visited = visited
+        self.score = score
+        self.penalty = penalty
+
+    @classmethod
+    def empty(cls, model: Model, hotels: tuple[int, ...]) -> Solution:
+        """Tour through ``hotels`` (start, each night's hotel) visiting no POI."""
+        trips = [[hotels[d], hotels[d + 1]] for d in range(model.num_trips)]
+        timings = [model.timing(trip, d) for d, trip in enumerate(trips)]
+        penalty = float(sum(model.penalty[d, hotels[d + 1]] for d in range(model.num_trips)))
+        return cls(
+            trips,
+            [t.duration for t in timings],
+            [t.travel for t in timings],
+            np.zeros(model.n, dtype=bool),
+            0.0,
+            penalty,
+        )
+
+    def copy(self) -> Solution:
+        return Solution(
+            [list(t) for t in self.trips],
+            list(self.durations),
+            list(self.travels),
+            self.visited.copy(),
+            self.score,
+            self.penalty,
+        )
+
+    @property
+    def objective(self) -> float:
+        return self.score - self.penalty
+
+    @property
+    def hotels(self) -> tuple[int, ...]:
+        return (self.trips[0][0], *(t[-1] for t in self.trips))
+
+    def key(self) -> tuple[float, float]:
+        """Sort key: higher objective first, then shorter total duration."""
+        return (round(self.objective, 9), -round(sum(self.durations), 9))
+
+    def set_trip(self, model: Model, d: int, route: Route) -> bool:
+        """Replace trip ``d`` by ``route`` if it is feasible; return whether it was."""
+        timing = model.timing(route, d)
+        if not timing.feasible:
+            return False
+        old = self.trips[d]
+        total = sum(self.durations) - self.durations[d] + timing.duration
+        if total > model.total_limit:
+            return False
+        for v in old[1:-1]:
+            self.visited[v] = False
+            self.score -= model.scores[v]
+        for v in route[1:-1]:
+            self.visited[v] = True
+            self.score += model.scores[v]
+        self.trips[d] = route
+        self.durations[d] = timing.duration
+        self.travels[d] = timing.travel
+        return True
+
+    def missing_mandatory(self, model: Model) -> np.ndarray:
+        return np.flatnonzero(model.mandatory & ~self.visited)
+
+
+def fill(
+    model: Model,
+    sol: Solution,
+    rng: np.random.Generator | None = None,
+    *,
+    noise: float = 0.0,
+    weights: np.ndarray | None = None,
+    trips: np.ndarray | None = None,
+) -> set[int]:
+    """Insert POIs greedily (mandatory ones first, then best score/time ratio) until none fits.
+
+    ``trips`` optionally masks the trips that may receive POIs. Returns the set of trips that changed.
+    """
+    num_trips = model.num_trips
+    n = model.n
+    costs = np.full((num_trips, n), np.inf)
+    incs = np.full((num_trips, n), np.inf)
+    poss = np.zeros((num_trips, n), dtype=np.intp)
+    for d in range(num_trips):
+        if trips is None or trips[d]:
+            costs[d], incs[d], poss[d] = model.insertion_table(
+                sol.trips[d], d, sol.durations[d], sol.travels[d]
+            )
+    value = model.scores if weights is None else weights
+    changed: set[int] = set()
+    while True:
+        total_slack = model.total_limit - sum(sol.durations)
+        ok = model.candidates & ~sol.visited[None, :] & (incs <= total_slack)
+        if not ok.any():
+            break
+        must = ok & model.mandatory[None, :]
+        if must.any():
+            d, p = np.unravel_index(np.argmin(np.where(must, costs, np.inf)), costs.shape)
+        else:
+            ratio = np.where(ok, value[None, :] / (costs + _EPS), -1.0)
+            if noise > 0.0 and rng is not None:
+                ratio *= 1.0 + noise * rng.random(ratio.shape)
+            d, p = np.unravel_index(np.argmax(ratio), ratio.shape)
+        d = int(d)
+        p = int(p)
+        route = sol.trips[d]
+        route.insert(int(poss[d, p]) + 1, p)
+        if model.has_tw:
+            timing = model.timing(route, d)
+            sol.durations[d] = timing.duration
+            sol.travels[d] = timing.travel
+        else:
+            sol.durations[d] += float(incs[d, p])
+            k = int(poss[d, p])
+            a, b = route[k], route[k + 2]
+            sol.travels[d] += float(model.travel[a, p] + model.travel[p, b] - model.travel[a, b])
+        sol.visited[p] = True
+        sol.score += float(model.scores[p])
+        changed.add(d)
+        costs[d], incs[d], poss[d] = model.insertion_table(route, d, sol.durations[d], sol.travels[d])
+    return changed
+
+
+def two_opt(model: Model, sol: Solution, d: int) -> bool:
+    """Best-improvement 2-opt on trip ``d`` (symmetric travel times, no time windows only)."""
+    if model.has_tw or not model.symmetric:
+        return False
+    route = np.asarray(sol.trips[d], dtype=np.intp)
+    if len(route) < 5:
+        return False
+    travel = model.travel
+    improved = False
+    while True:
+        a = route[:-1]
+        b = route[1:]
+        edge = travel[a, b]
+        gain = edge[:, None] + edge[None, :] - travel[a[:, None], a[None, :]] - travel[b[:, None], b[None, :]]
+        gain = np.triu(gain, 2)
+        k = int(np.argmax(gain))
+        i, j = divmod(k, gain.shape[1])
+        if gain[i, j] <= 1e-10:
+            break
+        route[i + 1 : j + 1] = route[i + 1 : j + 1][::-1].copy()
+        improved = True
+    if improved:
+        new = [int(v) for v in route]
+        timing = model.timing(new, d)
+        if timing.feasible and timing.duration <= sol.durations[d] + _EPS:
+            sol.trips[d] = new
+            sol.durations[d] = timing.duration
+            sol.travels[d] = timing.travel
+            return True
+    return False
+
+
+def improve(model: Model, sol: Solution, rng: np.random.Generator | None, changed: set[int], noise: float) -> None:
+    """Fill the tour, then alternate 2-opt on changed trips with refilling until stable."""
+    changed = changed | fill(model, sol, rng, noise=noise)
+    for _ in range(4):
+        shortened = False
+        for d in sorted(changed):
+            shortened |= two_opt(model, sol, d)
+        if not shortened:
+            break
+        changed = fill(model, sol)
+        if not changed:
+            break
+
+
+def remove_positions(model: Model, sol: Solution, d: int, positions: list[int]) -> bool:
+    """Remove the POIs at ``positions`` of trip ``d`` (mandatory ones are kept)."""
+    route = sol.trips[d]
+    drop = {k for k in positions if 0 < k < len(route) - 1 and not model.mandatory[route[k]]}
+    if not drop:
+        return False
+    new = [v for k, v in enumerate(route) if k not in drop]
+    return sol.set_trip(model, d, new)
+
+
+def shake_segments(model: Model, sol: Solution, rng: np.random.Generator, strength: int) -> set[int]:
+    """Remove ``strength`` consecutive POIs from a random position of each (random) trip."""
+    changed: set[int] = set()
+    trips = [d for d in range(model.num_trips) if len(sol.trips[d]) > 2]
+    if not trips:
+        return changed
+    chosen = [d for d in trips if rng.random() < 0.6] or [trips[int(rng.integers(len(trips)))]]
+    for d in chosen:
+        size = len(sol.trips[d]) - 2
+        s = min(strength, size)
+        first = 1 + int(rng.integers(size - s + 1))
+        if remove_positions(model, sol, d, list(range(first, first + s))):
+            changed.add(d)
+    return changed
+
+
+def shake_random(model: Model, sol: Solution, rng: np.random.Generator, strength: int) -> set[int]:
+    """Remove ``strength`` random POIs from the tour."""
+    changed: set[int] = set()
+    where = [(d, k) for d, t in enumerate(sol.trips) for k in range(1, len(t) - 1)]
+    if not where:
+        return changed
+    picks = rng.choice(len(where), size=min(strength, len(where)), replace=False)
+    by_trip: dict[int, list[int]] = {}
+    for i in picks:
+        d, k = where[int(i)]
+        by_trip.setdefault(d, []).append(k)
+    for d, positions in by_trip.items():
+        if remove_positions(model, sol, d, positions):
+            changed.add(d)
+    return changed
+
+
+def change_hotel(model: Model, sol: Solution, night: int, hotel: int) -> set[int] | None:
+    """Make ``hotel`` the end of trip ``night`` (and start of the next), dropping POIs as needed.
+
+    Returns the changed trips, or ``None`` if the move is impossible.
+    """
+    trips = [night] if night + 1 >= model.num_trips else [night, night + 1]
+    new_routes = {}
+    for d in trips:
+        route = list(sol.trips[d])
+        if d == night:
+            route[-1] = hotel
+        else:
+            route[0] = hotel
+        new_routes[d] = _repair(model, route, d)
+        if new_routes[d] is None:
+            return None
+    backup = sol.copy()
+    penalty_delta = model.penalty[night, hotel] - model.penalty[night, sol.trips[night][-1]]
+    for d in trips:
+        # Clear first so POIs moving between the two trips are not double-counted.
+        if not sol.set_trip(model, d, [sol.trips[d][0], sol.trips[d][-1]]):
+            _restore(sol, backup)
+            return None
+    for d in trips:
+        if not sol.set_trip(model, d, new_routes[d]):
+            _restore(sol, backup)
+            return None
+    sol.penalty += float(penalty_delta)
+    return set(trips)
+
+
+def _restore(sol: Solution, backup: Solution) -> None:
+    sol.trips = backup.trips
+    sol.durations = backup.durations
+    sol.travels = backup.travels
+    sol.visited = backup.visited
+    sol.score = backup.score
+    sol.penalty = backup.penalty
+
+
+def _repair(model: Model, route: Route, d: int) -> Route | None:
+    """Drop POIs (worst score per saved time first) until ``route`` is feasible as trip ``d``."""
+    route = list(route)
+    while not model.timing(route, d).feasible:
+        best_k = -1
+        best_ratio = np.inf
+        for k in range(1, len(route) - 1):
+            v = route[k]
+            if model.mandatory[v]:
+                continue
+            a, b = route[k - 1], route[k + 1]
+            saving = model.cost[a, v] + model.cost[v, b] - model.cost[a, b]
+            ratio = model.scores[v] / (saving + _EPS)
+            if ratio < best_ratio:
+                best_ratio = ratio
+                best_k = k
+        if best_k < 0:
+            return None
+        del route[best_k]
+    return route
