@@ -99,10 +99,12 @@ def fill(
     noise: float = 0.0,
     weights: np.ndarray | None = None,
     trips: np.ndarray | None = None,
+    tabu: np.ndarray | None = None,
 ) -> set[int]:
     """Insert POIs greedily (mandatory ones first, then best score/time ratio) until none fits.
 
-    ``trips`` optionally masks the trips that may receive POIs. Returns the set of trips that changed.
+    ``trips`` optionally masks the trips that may receive POIs; ``tabu`` POIs are not inserted.
+    ``weights`` replace the scores in the ratio. Returns the set of trips that changed.
     """
     num_trips = model.num_trips
     n = model.n
@@ -116,9 +118,10 @@ def fill(
             )
     value = model.scores if weights is None else weights
     changed: set[int] = set()
+    allowed = model.candidates if tabu is None else model.candidates & ~tabu[None, :]
     while True:
         total_slack = model.total_limit - sum(sol.durations)
-        ok = model.candidates & ~sol.visited[None, :] & (incs <= total_slack)
+        ok = allowed & ~sol.visited[None, :] & (incs <= total_slack)
         if not ok.any():
             break
         must = ok & model.mandatory[None, :]
@@ -181,18 +184,125 @@ def two_opt(model: Model, sol: Solution, d: int) -> bool:
     return False
 
 
-def improve(model: Model, sol: Solution, rng: np.random.Generator | None, changed: set[int], noise: float) -> None:
-    """Fill the tour, then alternate 2-opt on changed trips with refilling until stable."""
-    changed = changed | fill(model, sol, rng, noise=noise)
-    for _ in range(4):
-        shortened = False
+def improve(
+    model: Model,
+    sol: Solution,
+    rng: np.random.Generator | None,
+    changed: set[int],
+    noise: float,
+    *,
+    tabu: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
+) -> None:
+    """Local search: greedy fill, then 2-opt, relocate and replace moves with refilling until stable.
+
+    The first fill skips the ``tabu`` POIs (typically those just removed by a shake) so that the
+    search does not rebuild the tour it started from.
+    """
+    if tabu is not None:
+        changed = changed | fill(model, sol, rng, noise=noise, tabu=tabu, weights=weights)
         for d in sorted(changed):
-            shortened |= two_opt(model, sol, d)
-        if not shortened:
-            break
-        changed = fill(model, sol)
+            two_opt(model, sol, d)
+    changed = changed | fill(model, sol, rng, noise=noise, weights=weights)
+    for _ in range(20):
+        for d in sorted(changed):
+            two_opt(model, sol, d)
+        changed = set()
+        moved = relocate(model, sol)
+        if moved:
+            changed |= moved
+        else:
+            moved = replace(model, sol)
+            if moved is not None:
+                changed.add(moved)
         if not changed:
             break
+        changed |= fill(model, sol)
+
+
+def relocate(model: Model, sol: Solution) -> set[int]:
+    """Move one POI to another trip where it costs less time than it saves; return changed trips."""
+    num_trips = model.num_trips
+    if num_trips < 2 or model.has_tw:
+        return set()
+    cost = model.cost
+    total_slack = model.total_limit - sum(sol.durations)
+    best_gain = 1e-7
+    best: tuple[int, int, int, int] | None = None
+    tables = [
+        model.insertion_table(sol.trips[b], b, sol.durations[b], sol.travels[b]) for b in range(num_trips)
+    ]
+    for a in range(num_trips):
+        route = np.asarray(sol.trips[a], dtype=np.intp)
+        if len(route) < 3:
+            continue
+        inner = route[1:-1]
+        saving = cost[route[:-2], inner] + cost[inner, route[2:]] - cost[route[:-2], route[2:]]
+        for b in range(num_trips):
+            if b == a:
+                continue
+            b_cost, b_inc, b_pos = tables[b]
+            gain = saving - b_inc[inner]
+            gain = np.where(model.available[b, inner] & (b_inc[inner] <= total_slack + saving), gain, -np.inf)
+            k = int(np.argmax(gain))
+            if gain[k] > best_gain:
+                best_gain = float(gain[k])
+                best = (a, k + 1, b, int(b_pos[inner[k]]))
+    if best is None:
+        return set()
+    a, k, b, pos = best
+    v = sol.trips[a][k]
+    route_a = sol.trips[a][:k] + sol.trips[a][k + 1 :]
+    route_b = list(sol.trips[b])
+    route_b.insert(pos + 1, v)
+    backup = sol.copy()
+    if sol.set_trip(model, a, route_a) and sol.set_trip(model, b, route_b):
+        return {a, b}
+    _restore(sol, backup)
+    return set()
+
+
+def replace(model: Model, sol: Solution) -> int | None:
+    """Swap one visited POI for an unvisited one of higher score (or equal score, shorter trip).
+
+    Returns the changed trip, or ``None``.
+    """
+    total = sum(sol.durations)
+    best_key = (1e-9, 0.0)
+    best: tuple[int, int, int, int] | None = None
+    free = model.candidates & ~sol.visited[None, :]
+    for d in range(model.num_trips):
+        route = sol.trips[d]
+        if len(route) < 3 or not free[d].any():
+            continue
+        for k in range(1, len(route) - 1):
+            v = route[k]
+            if model.mandatory[v]:
+                continue
+            shorter = route[:k] + route[k + 1 :]
+            timing = model.timing(shorter, d)
+            if not timing.feasible:
+                continue
+            _, inc, pos = model.insertion_table(shorter, d, timing.duration, timing.travel)
+            slack = model.total_limit - (total - sol.durations[d] + timing.duration)
+            ok = free[d] & (inc <= slack)
+            if not ok.any():
+                continue
+            gain = np.where(ok, model.scores - model.scores[v], -np.inf)
+            u = int(np.argmax(gain - 1e-9 * np.where(ok, inc, 0.0)))
+            delta = timing.duration + float(inc[u]) - sol.durations[d]
+            key = (float(gain[u]), -delta)
+            if key[0] > best_key[0] or (key[0] >= 0 and best_key[0] <= 1e-9 and key[1] > 1e-7 and key > best_key):
+                best_key = key
+                best = (d, k, u, int(pos[u]))
+    if best is None:
+        return None
+    d, k, u, pos = best
+    route = sol.trips[d][:k] + sol.trips[d][k + 1 :]
+    route.insert(pos + 1, u)
+    if sol.set_trip(model, d, route):
+        return d
+    return None
 
 
 def remove_positions(model: Model, sol: Solution, d: int, positions: list[int]) -> bool:

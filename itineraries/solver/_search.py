@@ -12,6 +12,7 @@ from itineraries.solver._model import Model
 from itineraries.solver._moves import Solution, change_hotel, improve, shake_random, shake_segments
 
 _NOISES = (0.0, 0.0, 0.1, 0.3)
+_POWERS = (1.0, 1.0, 1.5, 2.0)
 
 
 class Search:
@@ -77,7 +78,9 @@ class Search:
             else:
                 changed = shake_random(model, cand, rng, self.strength)
         noise = _NOISES[int(rng.integers(len(_NOISES)))]
-        improve(model, cand, rng, changed, noise)
+        removed = self.current.visited & ~cand.visited
+        weights = model.scores ** _POWERS[int(rng.integers(len(_POWERS)))]
+        improve(model, cand, rng, changed, noise, tabu=removed if rng.random() < 0.7 else None, weights=weights)
         if cand.missing_mandatory(model).size:
             return
         key = cand.key()
