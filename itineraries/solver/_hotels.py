@@ -94,10 +94,16 @@ class HotelGraph:
         return out
 
 
-def pair_values(model: Model, graph: HotelGraph) -> list[dict[tuple[int, int], float]]:
-    """Estimate the score of each usable (hotel, hotel) pair per trip by a single-trip greedy fill."""
-    values: list[dict[tuple[int, int], float]] = []
-    cache: dict[tuple, float] = {}
+PairValues = list[dict[tuple[int, int], tuple[float, np.ndarray]]]
+
+
+def pair_values(model: Model, graph: HotelGraph) -> PairValues:
+    """Estimate each usable (hotel, hotel) pair per trip by a single-trip greedy fill.
+
+    Returns, per trip, the estimated score and the POIs visited by that fill.
+    """
+    values: PairValues = []
+    cache: dict[tuple, tuple[float, np.ndarray]] = {}
     for d in range(model.num_trips):
         # Trips with the same limits and availability share their estimates.
         signature = (
@@ -107,7 +113,7 @@ def pair_values(model: Model, graph: HotelGraph) -> list[dict[tuple[int, int], f
             model.open[d].tobytes(),
             model.close[d].tobytes(),
         )
-        row: dict[tuple[int, int], float] = {}
+        row: dict[tuple[int, int], tuple[float, np.ndarray]] = {}
         for i, j in graph.pairs[d]:
             key = (i, j, signature)
             if key not in cache:
@@ -117,12 +123,12 @@ def pair_values(model: Model, graph: HotelGraph) -> list[dict[tuple[int, int], f
     return values
 
 
-def _single_trip_value(model: Model, d: int, i: int, j: int) -> float:
+def _single_trip_value(model: Model, d: int, i: int, j: int) -> tuple[float, np.ndarray]:
     sol = Solution.empty(model, (i, j) if model.num_trips == 1 else _padded(model, d, i, j))
     only = np.zeros(model.num_trips, dtype=bool)
     only[d] = True
     fill(model, sol, trips=only)
-    return float(sol.score)
+    return float(sol.score), sol.visited
 
 
 def _padded(model: Model, d: int, i: int, j: int) -> tuple[int, ...]:
@@ -131,16 +137,19 @@ def _padded(model: Model, d: int, i: int, j: int) -> tuple[int, ...]:
     return tuple(hotels)
 
 
-def best_sequences(
-    model: Model, graph: HotelGraph, values: list[dict[tuple[int, int], float]], *, k: int
-) -> list[tuple[float, Sequence]]:
-    """The ``k`` hotel sequences with the highest summed pair values (minus hotel penalties)."""
+def best_sequences(model: Model, graph: HotelGraph, values: PairValues, *, k: int) -> list[tuple[float, Sequence]]:
+    """Promising hotel sequences, best first.
+
+    The ``4 k`` sequences with the highest summed pair values (minus hotel penalties) are
+    re-ranked by the score of the union of their trips' POIs, which stops sequences that return
+    to the same area every day from looking as good as the sum of their days.
+    """
     start = model.data.start
     layer: dict[int, list[tuple[float, float, Sequence]]] = {start: [(0.0, 0.0, (start,))]}
     durations = {}
     for d in range(model.num_trips):
         nxt: dict[int, list[tuple[float, float, Sequence]]] = {}
-        for (i, j), value in values[d].items():
+        for (i, j), (value, _) in values[d].items():
             if i not in layer:
                 continue
             if (d, i, j) not in durations:
@@ -149,7 +158,16 @@ def best_sequences(
             bucket = nxt.setdefault(j, [])
             for v, c, seq in layer[i]:
                 bucket.append((v + gain, c + durations[(d, i, j)], (*seq, j)))
-        layer = {j: heapq.nlargest(k, bucket) for j, bucket in nxt.items()}
+        layer = {j: heapq.nlargest(4 * k, bucket) for j, bucket in nxt.items()}
     final = [item for bucket in layer.values() for item in bucket if item[1] <= model.total_limit]
-    final = heapq.nlargest(k, final)
-    return [(v, seq) for v, _, seq in final]
+    final = heapq.nlargest(4 * k, final)
+    ranked = []
+    for v, _, seq in final:
+        union = np.zeros(model.n, dtype=bool)
+        penalty = 0.0
+        for d in range(model.num_trips):
+            union |= values[d][(seq[d], seq[d + 1])][1]
+            penalty += float(model.penalty[d, seq[d + 1]])
+        ranked.append((float(model.scores[union].sum()) - penalty, v, seq))
+    ranked.sort(key=lambda item: (-item[0], -item[1], item[2]))
+    return [(u, seq) for u, _, seq in ranked[:k]]

@@ -62,6 +62,8 @@ class Model:
             ends[-1] = last
         self.hotel_ok = ends
         self.penalty = np.asarray(data.hotel_penalty)
+        # Vertices by increasing round-trip time from each vertex, for spatial shakes.
+        self.neighbours = np.argsort(self.travel + self.travel.T, axis=1, kind="stable")
         finite = np.isfinite(self.travel)
         self.symmetric = bool(
             np.array_equal(finite, finite.T) and np.allclose(self.travel[finite], self.travel.T[finite])

@@ -8,11 +8,13 @@ from itineraries.solver._model import Model, Route
 
 _EPS = 1e-9
 
+Table = tuple[np.ndarray, np.ndarray, np.ndarray]
+
 
 class Solution:
     """A tour under construction: always feasible except for possibly missing mandatory POIs."""
 
-    __slots__ = ("durations", "penalty", "score", "travels", "trips", "visited")
+    __slots__ = ("_tables", "durations", "penalty", "score", "travels", "trips", "visited")
 
     def __init__(
         self,
@@ -29,6 +31,17 @@ class Solution:
         self.visited = visited
         self.score = score
         self.penalty = penalty
+        self._tables: dict[int, tuple[tuple[int, ...], float, Table]] = {}
+
+    def table(self, model: Model, d: int) -> Table:
+        """Insertion table of trip ``d`` (see :meth:`Model.insertion_table`), cached per route."""
+        route = tuple(self.trips[d])
+        cached = self._tables.get(d)
+        if cached is not None and cached[0] == route and cached[1] == self.durations[d]:
+            return cached[2]
+        table = model.insertion_table(self.trips[d], d, self.durations[d], self.travels[d])
+        self._tables[d] = (route, self.durations[d], table)
+        return table
 
     @classmethod
     def empty(cls, model: Model, hotels: tuple[int, ...]) -> Solution:
@@ -46,7 +59,7 @@ class Solution:
         )
 
     def copy(self) -> Solution:
-        return Solution(
+        other = Solution(
             [list(t) for t in self.trips],
             list(self.durations),
             list(self.travels),
@@ -54,6 +67,8 @@ class Solution:
             self.score,
             self.penalty,
         )
+        other._tables = dict(self._tables)
+        return other
 
     @property
     def objective(self) -> float:
@@ -87,6 +102,12 @@ class Solution:
         self.travels[d] = timing.travel
         return True
 
+    def table_matrix(self, model: Model, d: int) -> np.ndarray:
+        """``(len(route) - 1, n)`` duration increase of inserting each vertex into each edge of trip ``d``."""
+        r = np.asarray(self.trips[d], dtype=np.intp)
+        prev, nxt = r[:-1], r[1:]
+        return model.cost[prev, :] + model.cost[:, nxt].T - model.cost[prev, nxt][:, None]
+
     def missing_mandatory(self, model: Model) -> np.ndarray:
         return np.flatnonzero(model.mandatory & ~self.visited)
 
@@ -113,9 +134,7 @@ def fill(
     poss = np.zeros((num_trips, n), dtype=np.intp)
     for d in range(num_trips):
         if trips is None or trips[d]:
-            costs[d], incs[d], poss[d] = model.insertion_table(
-                sol.trips[d], d, sol.durations[d], sol.travels[d]
-            )
+            costs[d], incs[d], poss[d] = sol.table(model, d)
     value = model.scores if weights is None else weights
     changed: set[int] = set()
     allowed = model.candidates if tabu is None else model.candidates & ~tabu[None, :]
@@ -148,7 +167,7 @@ def fill(
         sol.visited[p] = True
         sol.score += float(model.scores[p])
         changed.add(d)
-        costs[d], incs[d], poss[d] = model.insertion_table(route, d, sol.durations[d], sol.travels[d])
+        costs[d], incs[d], poss[d] = sol.table(model, d)
     return changed
 
 
@@ -229,9 +248,7 @@ def relocate(model: Model, sol: Solution) -> set[int]:
     total_slack = model.total_limit - sum(sol.durations)
     best_gain = 1e-7
     best: tuple[int, int, int, int] | None = None
-    tables = [
-        model.insertion_table(sol.trips[b], b, sol.durations[b], sol.travels[b]) for b in range(num_trips)
-    ]
+    tables = [sol.table(model, b) for b in range(num_trips)]
     for a in range(num_trips):
         route = np.asarray(sol.trips[a], dtype=np.intp)
         if len(route) < 3:
@@ -275,26 +292,14 @@ def replace(model: Model, sol: Solution) -> int | None:
         route = sol.trips[d]
         if len(route) < 3 or not free[d].any():
             continue
-        for k in range(1, len(route) - 1):
-            v = route[k]
-            if model.mandatory[v]:
-                continue
-            shorter = route[:k] + route[k + 1 :]
-            timing = model.timing(shorter, d)
-            if not timing.feasible:
-                continue
-            _, inc, pos = model.insertion_table(shorter, d, timing.duration, timing.travel)
-            slack = model.total_limit - (total - sol.durations[d] + timing.duration)
-            ok = free[d] & (inc <= slack)
-            if not ok.any():
-                continue
-            gain = np.where(ok, model.scores - model.scores[v], -np.inf)
-            u = int(np.argmax(gain - 1e-9 * np.where(ok, inc, 0.0)))
-            delta = timing.duration + float(inc[u]) - sol.durations[d]
-            key = (float(gain[u]), -delta)
+        if model.has_tw or model.has_travel_limit[d]:
+            options = _replace_options_slow(model, sol, d, free[d], total)
+        else:
+            options = _replace_options(model, sol, d, free[d], total)
+        for key, k, u, pos in options:
             if key[0] > best_key[0] or (key[0] >= 0 and best_key[0] <= 1e-9 and key[1] > 1e-7 and key > best_key):
                 best_key = key
-                best = (d, k, u, int(pos[u]))
+                best = (d, k, u, pos)
     if best is None:
         return None
     d, k, u, pos = best
@@ -303,6 +308,77 @@ def replace(model: Model, sol: Solution) -> int | None:
     if sol.set_trip(model, d, route):
         return d
     return None
+
+
+def _replace_options(
+    model: Model, sol: Solution, d: int, free: np.ndarray, total: float
+) -> list[tuple[tuple[float, float], int, int, int]]:
+    """Best replacement per removed position of trip ``d``, all positions at once (no time windows)."""
+    cost = model.cost
+    r = np.asarray(sol.trips[d], dtype=np.intp)
+    num_edges = len(r) - 1
+    ins = sol.table_matrix(model, d)
+    # Removing r[k] destroys edges k-1 and k of the route; the new bridging edge is priced apart.
+    ks = np.arange(1, num_edges)
+    stacked = np.broadcast_to(ins, (num_edges - 1, *ins.shape)).copy()
+    stacked[ks - 1, ks - 1, :] = np.inf
+    stacked[ks - 1, ks, :] = np.inf
+    via_edges = stacked.min(axis=1)
+    a, v, b = r[:-2], r[1:-1], r[2:]
+    saving = cost[a, v] + cost[v, b] - cost[a, b]
+    bridge = cost[a, :] + cost[:, b].T - cost[a, b][:, None]
+    use_bridge = bridge < via_edges
+    best_ins = np.where(use_bridge, bridge, via_edges)
+    new_dur = sol.durations[d] - saving[:, None] + best_ins
+    ok = (
+        free[None, :]
+        & (new_dur <= model.limits[d])
+        & (total - sol.durations[d] + new_dur <= model.total_limit)
+        & ~model.mandatory[v][:, None]
+    )
+    if not ok.any():
+        return []
+    gain = np.where(ok, model.scores[None, :] - model.scores[v][:, None], -np.inf)
+    tie = np.where(ok, new_dur, 0.0)
+    u = np.argmax(gain - 1e-9 * tie, axis=1)
+    rows = np.arange(len(v))
+    out = []
+    for i in np.flatnonzero(ok[rows, u]):
+        k = int(i) + 1
+        uu = int(u[i])
+        if use_bridge[i, uu]:
+            pos = k - 1
+        else:
+            edge = int(np.argmin(stacked[i, :, uu]))
+            pos = edge if edge < k - 1 else edge - 1
+        delta = float(new_dur[i, uu] - sol.durations[d])
+        out.append(((float(gain[i, uu]), -delta), k, uu, pos))
+    return out
+
+
+def _replace_options_slow(
+    model: Model, sol: Solution, d: int, free: np.ndarray, total: float
+) -> list[tuple[tuple[float, float], int, int, int]]:
+    route = sol.trips[d]
+    out = []
+    for k in range(1, len(route) - 1):
+        v = route[k]
+        if model.mandatory[v]:
+            continue
+        shorter = route[:k] + route[k + 1 :]
+        timing = model.timing(shorter, d)
+        if not timing.feasible:
+            continue
+        _, inc, pos = model.insertion_table(shorter, d, timing.duration, timing.travel)
+        slack = model.total_limit - (total - sol.durations[d] + timing.duration)
+        ok = free & (inc <= slack)
+        if not ok.any():
+            continue
+        gain = np.where(ok, model.scores - model.scores[v], -np.inf)
+        u = int(np.argmax(gain - 1e-9 * np.where(ok, inc, 0.0)))
+        delta = timing.duration + float(inc[u]) - sol.durations[d]
+        out.append(((float(gain[u]), -delta), k, u, int(pos[u])))
+    return out
 
 
 def remove_positions(model: Model, sol: Solution, d: int, positions: list[int]) -> bool:
@@ -344,6 +420,39 @@ def shake_random(model: Model, sol: Solution, rng: np.random.Generator, strength
         by_trip.setdefault(d, []).append(k)
     for d, positions in by_trip.items():
         if remove_positions(model, sol, d, positions):
+            changed.add(d)
+    return changed
+
+
+def shake_spatial(model: Model, sol: Solution, rng: np.random.Generator, strength: int) -> set[int]:
+    """Remove a random visited POI and its ``strength`` nearest visited POIs, whatever their trip."""
+    visited = np.flatnonzero(sol.visited & ~model.mandatory)
+    if visited.size == 0:
+        return set()
+    centre = int(visited[int(rng.integers(visited.size))])
+    near = model.neighbours[centre]
+    chosen = near[sol.visited[near] & ~model.mandatory[near]][: strength + 1]
+    drop = set(chosen.tolist())
+    changed = set()
+    for d, route in enumerate(sol.trips):
+        positions = [k for k in range(1, len(route) - 1) if route[k] in drop]
+        if positions and remove_positions(model, sol, d, positions):
+            changed.add(d)
+    return changed
+
+
+def shake_clear(model: Model, sol: Solution, rng: np.random.Generator) -> set[int]:
+    """Empty one random trip (or, rarely, all of them) of its non-mandatory POIs."""
+    trips = [d for d in range(model.num_trips) if len(sol.trips[d]) > 2]
+    if not trips:
+        return set()
+    if rng.random() < 0.2:
+        chosen = trips
+    else:
+        chosen = [trips[int(rng.integers(len(trips)))]]
+    changed = set()
+    for d in chosen:
+        if remove_positions(model, sol, d, list(range(1, len(sol.trips[d]) - 1))):
             changed.add(d)
     return changed
 

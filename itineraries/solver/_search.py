@@ -9,10 +9,21 @@ import numpy as np
 
 from itineraries.solver._hotels import HotelGraph
 from itineraries.solver._model import Model
-from itineraries.solver._moves import Solution, change_hotel, improve, shake_random, shake_segments
+from itineraries.solver._moves import (
+    Solution,
+    change_hotel,
+    improve,
+    shake_clear,
+    shake_random,
+    shake_segments,
+    shake_spatial,
+)
 
 _NOISES = (0.0, 0.0, 0.1, 0.3)
 _POWERS = (1.0, 1.0, 1.5, 2.0)
+ACCEPT = 0.03
+RESTART = 200
+CLEAR = 0.1
 
 
 class Search:
@@ -72,9 +83,13 @@ class Search:
         changed: set[int] | None = None
         if hotel_moves and self.nights > 0 and roll < 0.08:
             changed = self._hotel_shake(cand)
+        if changed is None and roll > 1.0 - CLEAR:
+            changed = shake_clear(model, cand, rng)
         if changed is None:
-            if roll < 0.55:
+            if roll < 0.35:
                 changed = shake_segments(model, cand, rng, self.strength)
+            elif roll < 0.7:
+                changed = shake_spatial(model, cand, rng, self.strength)
             else:
                 changed = shake_random(model, cand, rng, self.strength)
         noise = _NOISES[int(rng.integers(len(_NOISES)))]
@@ -98,10 +113,10 @@ class Search:
             visited = sum(len(t) - 2 for t in self.current.trips)
             if self.strength > max(1, math.ceil(visited / model.num_trips * 0.6)):
                 self.strength = 1
-            # Occasionally walk on from an equal or slightly worse tour to escape plateaus.
-            if key[0] >= self.current.key()[0] or rng.random() < 0.05:
+            # Record-to-record travel: walk on from tours close to the best to escape local optima.
+            if cand.objective >= self.best.objective - ACCEPT * abs(self.best.objective):
                 self.current = cand
-        if self.stall and self.stall % 60 == 0:
+        if self.stall and self.stall % RESTART == 0:
             self.current = self.best.copy()
 
     def _hotel_shake(self, cand: Solution) -> set[int] | None:
