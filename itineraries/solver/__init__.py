@@ -1,0 +1,197 @@
+"""Metaheuristic for the orienteering problem with hotel selection.
+
+The solver pre-computes promising hotel sequences (single-trip estimates for every feasible hotel
+pair, then the k best sequences by dynamic programming), fills each greedily, races iterated
+local searches on the best few and lets the winner run on with hotel-change moves until it
+converges or the time limit is reached.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from itineraries.checker import check_solution
+from itineraries.problem import ProblemData
+from itineraries.result import Result
+from itineraries.solver._hotels import HotelGraph, best_sequences, pair_values
+from itineraries.solver._model import Model
+from itineraries.solver._moves import Solution, improve
+from itineraries.solver._search import Search
+
+__all__ = ["solve"]
+
+
+def solve(
+    data: ProblemData,
+    *,
+    seed: int = 0,
+    time_limit: float = 3.0,
+    max_iterations: int = 100_000,
+    max_no_improvement: int = 400,
+    num_sequences: int = 30,
+    num_elite: int = 6,
+) -> Result:
+    """Find a high-scoring feasible tour.
+
+    Parameters
+    ----------
+    data
+        The problem.
+    seed
+        Random seed; a run is deterministic for a given seed unless it stops on ``time_limit``.
+    time_limit
+        Wall-clock budget in seconds.
+    max_iterations
+        Cap on local-search iterations.
+    max_no_improvement
+        Stop after this many iterations of the final search without a better tour.
+    num_sequences
+        Hotel sequences built from the pre-computed estimates.
+    num_elite
+        Sequences raced by iterated local search before the final search.
+
+    Returns
+    -------
+    Result
+        The best feasible tour, or an infeasible result saying why none was found.
+    """
+    clock_start = time.perf_counter()
+    deadline = clock_start + max(0.0, time_limit)
+    rng = np.random.default_rng(seed)
+    model = Model(data)
+
+    def failure(reasons: list[str], unplaced: dict[int, str] | None = None, sequences: int = 0) -> Result:
+        return Result(
+            trips=[],
+            trip_durations=[],
+            trip_travel_times=[],
+            score=0.0,
+            objective=0.0,
+            feasible=False,
+            reasons=reasons,
+            unplaced_mandatory=unplaced or {},
+            runtime=time.perf_counter() - clock_start,
+            seed=seed,
+            hotel_sequences=sequences,
+        )
+
+    graph = HotelGraph(model)
+    if not graph.feasible:
+        return failure([graph.explain()])
+    shortest = graph.min_total()
+    if shortest > model.total_limit:
+        return failure(
+            [f"no feasible hotel sequence: the shortest needs {shortest:g} > total limit {data.total_limit:g}"]
+        )
+    unplaced = _diagnose_mandatory(model, graph)
+    if unplaced:
+        return failure(_mandatory_reasons(unplaced), unplaced)
+
+    values = pair_values(model, graph)
+    sequences = best_sequences(model, graph, values, k=max(1, num_sequences))
+    built: list[Solution] = []
+    for _, hotels in sequences:
+        sol = Solution.empty(model, hotels)
+        improve(model, sol, None, set(range(model.num_trips)), 0.0)
+        if not sol.missing_mandatory(model).size:
+            built.append(sol)
+        if time.perf_counter() >= deadline and built:
+            break
+    attempts = 0
+    while not built and time.perf_counter() < deadline and attempts < 20 * len(sequences):
+        # Mandatory POIs may fit with a less greedy order: retry with noise.
+        hotels = sequences[attempts % len(sequences)][1]
+        attempts += 1
+        sol = Solution.empty(model, hotels)
+        improve(model, sol, rng, set(range(model.num_trips)), 0.5)
+        if not sol.missing_mandatory(model).size:
+            built.append(sol)
+    if not built:
+        unplaced = {
+            m: "no feasible insertion found together with the other mandatory POIs" for m in data.mandatory
+        }
+        return failure(_mandatory_reasons(unplaced), unplaced, len(sequences))
+
+    bound = _upper_bound(model, graph)
+    built.sort(key=Solution.key, reverse=True)
+    seeds = rng.integers(2**63, size=num_elite)
+    searches = [
+        Search(model, graph, sol, np.random.default_rng(int(s)), clock_start)
+        for sol, s in zip(built[: max(1, num_elite)], seeds, strict=False)
+    ]
+    finished = list(searches)
+    rounds = 10
+    while len(searches) > 1 and time.perf_counter() < deadline:
+        for search in searches:
+            search.run(rounds, deadline, hotel_moves=False, bound=bound)
+        searches.sort(key=lambda s: s.best.key(), reverse=True)
+        if searches[0].best.objective >= bound - 1e-9:
+            break
+        searches = searches[: (len(searches) + 1) // 2]
+        rounds *= 2
+    searches[0].run(max_iterations, deadline, hotel_moves=True, max_stall=max_no_improvement, bound=bound)
+
+    candidates = sorted((s for s in finished), key=lambda s: s.best.key(), reverse=True)
+    iterations = sum(s.iterations for s in finished)
+    for search in candidates:
+        sol = search.best
+        trips = [[int(v) for v in trip] for trip in sol.trips]
+        report = check_solution(data, trips)
+        if report.feasible:
+            return Result(
+                trips=trips,
+                trip_durations=report.durations,
+                trip_travel_times=report.travel_times,
+                score=report.score,
+                objective=report.objective,
+                feasible=True,
+                runtime=time.perf_counter() - clock_start,
+                iterations=iterations,
+                best_found_time=search.best_time,
+                seed=seed,
+                hotel_sequences=len(built),
+            )
+    return failure(["internal error: every tour found failed the independent check"], None, len(built))
+
+
+def _upper_bound(model: Model, graph: HotelGraph) -> float:
+    """Score of all POIs that fit alone on some trip: reaching it proves optimality."""
+    reachable = np.zeros(model.n, dtype=bool)
+    for d in range(model.num_trips):
+        for i, j in graph.pairs[d]:
+            cost = model.cost[i, :] + model.cost[:, j]
+            reachable |= model.candidates[d] & (cost <= model.limits[d])
+    return float(model.scores[reachable].sum()) - float(model.penalty.min(axis=1).sum())
+
+
+def _diagnose_mandatory(model: Model, graph: HotelGraph) -> dict[int, str]:
+    unplaced: dict[int, str] = {}
+    for m in model.data.mandatory:
+        days = np.flatnonzero(model.available[:, m])
+        if days.size == 0:
+            unplaced[m] = "closed on every day"
+            continue
+        fits = False
+        fits_ignoring_windows = False
+        for d in days:
+            for i, j in graph.pairs[d]:
+                if model.timing([i, m, j], int(d)).feasible:
+                    fits = True
+                    break
+                cost = model.cost[i, m] + model.cost[m, j]
+                if cost <= model.limits[d] and model.travel[i, m] + model.travel[m, j] <= model.travel_limits[d]:
+                    fits_ignoring_windows = True
+            if fits:
+                break
+        if not fits:
+            if fits_ignoring_windows:
+                unplaced[m] = "its time window cannot be met on any day it is open"
+            else:
+                unplaced[m] = "unreachable within any day's limit"
+    return unplaced
+
+
+def _mandatory_reasons(unplaced: dict[int, str]) -> list[str]:
+    return [f"mandatory POI {m}: {why}" for m, why in sorted(unplaced.items())]

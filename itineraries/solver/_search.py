@@ -1,0 +1,129 @@
+"""Iterated local search on a tour: shake (segment / random removal, hotel change), refill, 2-opt."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from itineraries.solver._hotels import HotelGraph
+from itineraries.solver._model import Model
+from itineraries.solver._moves import (
+    Solution,
+    change_hotel,
+    improve,
+    shake_clear,
+    shake_random,
+    shake_segments,
+    shake_spatial,
+)
+
+_NOISES = (0.0, 0.0, 0.1, 0.3)
+_POWERS = (1.0, 1.0, 1.5, 2.0)
+ACCEPT = 0.03
+RESTART = 200
+CLEAR = 0.1
+
+
+class Search:
+    """Resumable iterated local search from one starting tour.
+
+    Parameters
+    ----------
+    model, graph
+        The problem and its hotel graph.
+    sol
+        Starting tour (feasible, with every mandatory POI).
+    rng
+        Random generator owned by this search.
+    clock_start
+        ``time.perf_counter()`` at the start of the solver run, for ``best_time``.
+    """
+
+    def __init__(
+        self, model: Model, graph: HotelGraph, sol: Solution, rng: np.random.Generator, clock_start: float
+    ) -> None:
+        self.model = model
+        self.graph = graph
+        self.rng = rng
+        self.current = sol
+        self.best = sol.copy()
+        self.strength = 1
+        self.stall = 0
+        self.iterations = 0
+        self.clock_start = clock_start
+        self.best_time = time.perf_counter() - clock_start
+        self.nights = model.num_trips if model.data.end is None else model.num_trips - 1
+
+    def run(
+        self,
+        iterations: int,
+        deadline: float,
+        *,
+        hotel_moves: bool,
+        max_stall: int | None = None,
+        bound: float = math.inf,
+    ) -> None:
+        """Run up to ``iterations`` iterations, stopping at ``deadline``, after ``max_stall``
+        iterations without improving the best tour, or when ``bound`` is reached."""
+        for _ in range(iterations):
+            if self.best.objective >= bound - 1e-9 or time.perf_counter() >= deadline:
+                return
+            if max_stall is not None and self.stall >= max_stall:
+                return
+            self._step(hotel_moves)
+
+    def _step(self, hotel_moves: bool) -> None:
+        model = self.model
+        rng = self.rng
+        self.iterations += 1
+        cand = self.current.copy()
+        roll = rng.random()
+        changed: set[int] | None = None
+        if hotel_moves and self.nights > 0 and roll < 0.08:
+            changed = self._hotel_shake(cand)
+        if changed is None and roll > 1.0 - CLEAR:
+            changed = shake_clear(model, cand, rng)
+        if changed is None:
+            if roll < 0.35:
+                changed = shake_segments(model, cand, rng, self.strength)
+            elif roll < 0.7:
+                changed = shake_spatial(model, cand, rng, self.strength)
+            else:
+                changed = shake_random(model, cand, rng, self.strength)
+        noise = _NOISES[int(rng.integers(len(_NOISES)))]
+        removed = self.current.visited & ~cand.visited
+        weights = model.scores ** _POWERS[int(rng.integers(len(_POWERS)))]
+        improve(model, cand, rng, changed, noise, tabu=removed if rng.random() < 0.7 else None, weights=weights)
+        if cand.missing_mandatory(model).size:
+            return
+        key = cand.key()
+        if key > self.best.key():
+            self.best = cand.copy()
+            self.best_time = time.perf_counter() - self.clock_start
+            self.stall = 0
+        else:
+            self.stall += 1
+        if key > self.current.key():
+            self.current = cand
+            self.strength = 1
+        else:
+            self.strength += 1
+            visited = sum(len(t) - 2 for t in self.current.trips)
+            if self.strength > max(1, math.ceil(visited / model.num_trips * 0.6)):
+                self.strength = 1
+            # Record-to-record travel: walk on from tours close to the best to escape local optima.
+            if cand.objective >= self.best.objective - ACCEPT * abs(self.best.objective):
+                self.current = cand
+        if self.stall and self.stall % RESTART == 0:
+            self.current = self.best.copy()
+
+    def _hotel_shake(self, cand: Solution) -> set[int] | None:
+        rng = self.rng
+        night = int(rng.integers(self.nights))
+        options = self.graph.neighbours(cand.hotels, night)
+        if not options:
+            return None
+        hotel = options[int(rng.integers(len(options)))]
+        return change_hotel(self.model, cand, night, hotel)
