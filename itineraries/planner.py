@@ -1,0 +1,306 @@
+"""Plan a multi-day trip: build the OPHS problem from a request, solve it, assemble the itinerary.
+
+Vertices are the lodging places (hotels of the OPHS), a separate start/end point when the trip
+starts or ends somewhere that is not a lodging town, and the candidate places to visit. Travel
+times come from the road network (preferring tourist roads if asked); each day is a trip limited
+by the daily window (visits, driving and waiting) and by the daily driving cap; every night is spent
+in a town with at least the group's beds; visits respect opening hours and closures of their date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gis_data.gazetteer import Place
+from itineraries.calendar import day_status
+from itineraries.catalog import Candidate, Catalog, Lodging
+from itineraries.itinerary import Day, Itinerary, Leg, Overnight, Stop
+from itineraries.problem import ProblemData
+from itineraries.request import TripRequest
+from itineraries.scoring import place_score
+from itineraries.solver import solve
+from itineraries.themes import theme_memberships
+from routing.matrix_cache import cached_matrix
+from routing.router import ROAD_IDS, Router, Waypoint
+
+DEFAULT_TIME_LIMIT = 0.8
+
+
+class InfeasibleTrip(ValueError):
+    """No trip satisfies the request; ``reasons`` says which constraint and why."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__("no feasible trip: " + "; ".join(reasons))
+
+
+@dataclass(frozen=True)
+class _Vertex:
+    kind: str  # "lodging", "endpoint" or "poi"
+    id: str
+    name_zh: str
+    name_en: str
+    lat: float
+    lon: float
+    lodging: Lodging | None = None
+    candidate: Candidate | None = None
+
+
+def _hhmm(minutes: float) -> str:
+    total = int(round(minutes))
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def _locate(place: Place, what: str) -> Place:
+    if not place.located:
+        msg = f"{what} {place.name_zh!r} has no coordinates in the data and cannot be routed"
+        raise ValueError(msg)
+    return place
+
+
+def _lodging_at(place: Place, catalog: Catalog) -> Lodging | None:
+    if place.kind == "town":
+        return next((lp for lp in catalog.lodging if lp.id == place.id), None)
+    if place.kind == "city":
+        return next((lp for lp in catalog.lodging if (lp.lat, lp.lon) == (place.lat, place.lon)), None)
+    return None
+
+
+def _resolve_places(request: TripRequest, catalog: Catalog) -> tuple[list[str], set[str]]:
+    must, excluded = [], set()
+    for text in request.exclude:
+        excluded.add(catalog.gazetteer.resolve(text, kinds=("spot", "heritage")).id)
+    for text in request.must_see:
+        place = catalog.gazetteer.resolve(text, kinds=("spot", "heritage"))
+        if place.id in excluded:
+            msg = f"must-see {place.name_zh!r} is also in the excluded places"
+            raise ValueError(msg)
+        if catalog.candidate(place.id) is None:
+            why = "has no coordinates in the data" if place.id in catalog.unlocated_spots else (
+                "is not open to visitors as far as the data show"
+            )
+            raise InfeasibleTrip([f"must-see {place.name_zh} ({place.id}) {why}"])
+        if place.id not in must:
+            must.append(place.id)
+    return must, excluded
+
+
+def build_problem(
+    request: TripRequest, catalog: Catalog, router: Router, *, cache_dir: Path | None = None
+) -> tuple[ProblemData, list[_Vertex], dict[str, Any]]:
+    """The OPHS problem for ``request``, its vertices, and facts needed to explain infeasibility."""
+    start_place = _locate(catalog.gazetteer.resolve(request.start), "start")
+    must, excluded = _resolve_places(request, catalog)
+    vertices: list[_Vertex] = []
+    for lp in catalog.lodging:
+        vertices.append(_Vertex("lodging", lp.id, lp.name_zh, lp.name_en, lp.lat, lp.lon, lodging=lp))
+    index = {v.id: i for i, v in enumerate(vertices)}
+
+    def endpoint(place: Place, label: str) -> int:
+        lodging = _lodging_at(place, catalog)
+        if lodging is not None:
+            return index[lodging.id]
+        vertices.append(_Vertex("endpoint", f"{label}:{place.id}", place.name_zh, place.name_en, place.lat,
+                                place.lon))
+        return len(vertices) - 1
+
+    start = endpoint(start_place, "start")
+    if request.round_trip:
+        end: int | None = start
+    elif request.open_end:
+        end = None
+    else:
+        end = endpoint(_locate(catalog.gazetteer.resolve(request.end), "end"), "end")
+    hotels = tuple(range(len(vertices)))
+    for c in catalog.candidates:
+        if c.id in excluded or (c.layer == "heritage" and not request.include_heritage):
+            continue
+        vertices.append(_Vertex("poi", c.id, c.name_zh, c.name_en, c.lat, c.lon, candidate=c))
+    n, days = len(vertices), request.days
+    points = [Waypoint(v.id, v.lat, v.lon) for v in vertices]
+    matrix = cached_matrix(router, points, cache_dir=cache_dir, prefer_tourist_roads=request.prefer_tourist_roads)
+    travel = np.array(matrix.minutes, dtype=float)
+    np.fill_diagonal(travel, 0.0)
+
+    scores = np.zeros(n)
+    service = np.zeros(n)
+    available = np.ones((days, n), dtype=bool)
+    tw_open = np.zeros((days, n))
+    tw_close = np.full((days, n), np.inf)
+    day_start = request.day_start_time.hour * 60 + request.day_start_time.minute
+    dates = request.dates()
+    closed_every_day: list[str] = []
+    for i, v in enumerate(vertices):
+        if v.kind != "poi":
+            continue
+        c = v.candidate
+        scores[i] = place_score(c.grade, theme_memberships(c.id), request.themes)
+        service[i] = round(c.visit_minutes * request.pace.visit_factor)
+        for d, day in enumerate(dates):
+            status = day_status(c.hours, c.closures, day)
+            latest = status.close_minute - service[i] - day_start
+            earliest = max(0.0, status.open_minute - day_start)
+            if not status.open or latest < earliest:
+                available[d, i] = False
+                continue
+            tw_open[d, i] = earliest
+            tw_close[d, i] = latest
+        if not available[:, i].any() and c.id in must:
+            closed_every_day.append(c.id)
+    if closed_every_day:
+        names = ", ".join(vertices[index_of].name_zh for index_of in range(n) if vertices[index_of].id in closed_every_day)
+        raise InfeasibleTrip([f"must-see {names} is closed (or its opening hours do not fit the day) on every "
+                              f"day from {dates[0]} to {dates[-1]}"])
+
+    allowed = np.zeros((days, n), dtype=bool)
+    for i in hotels:
+        v = vertices[i]
+        if v.kind == "lodging" and v.lodging.beds >= request.group_size:
+            allowed[:, i] = True
+    if end is not None:
+        allowed[days - 1, :] = False
+        allowed[days - 1, end] = True
+    data = ProblemData(
+        travel=travel, scores=scores, hotels=hotels, start=start, end=end,
+        trip_limits=np.full(days, float(request.window_minutes)),
+        trip_travel_limits=np.full(days, request.max_drive_hours * 60.0),
+        service=service, available=available, time_window_open=tw_open, time_window_close=tw_close,
+        hotel_allowed=allowed, mandatory=tuple(i for i, v in enumerate(vertices) if v.id in must),
+        name=f"trip from {request.start}",
+    )
+    facts = {"nights_possible": int(allowed[: max(days - 1, 1)].any(axis=0).sum())}
+    return data, vertices, facts
+
+
+def plan_trip(
+    request: TripRequest, catalog: Catalog, router: Router, *, cache_dir: Path | None = None, seed: int = 0,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Itinerary:
+    """Plan the trip, or raise :class:`InfeasibleTrip` saying why none exists.
+
+    Raises
+    ------
+    InfeasibleTrip
+        Must-see places that cannot be fitted, no town with enough beds in reach, ...
+    LookupError, ValueError
+        Unknown or unroutable places in the request.
+    """
+    data, vertices, facts = build_problem(request, catalog, router, cache_dir=cache_dir)
+    if request.days > 1 and facts["nights_possible"] == 0:
+        raise InfeasibleTrip([f"no lodging town has {request.group_size} beds for the group"])
+    result = solve(data, seed=seed, time_limit=time_limit)
+    if not result.feasible:
+        reasons = list(result.reasons)
+        for vertex, why in result.unplaced_mandatory.items():
+            reasons.append(f"must-see {vertices[vertex].name_zh} ({vertices[vertex].id}): {why}")
+        if not reasons:
+            reasons = ["no feasible trip within the daily window, driving limit and lodging constraints"]
+        raise InfeasibleTrip(reasons)
+    return _assemble(request, data, vertices, result, router)
+
+
+def _assemble(request: TripRequest, data: ProblemData, vertices: list[_Vertex], result: Any, router: Router,
+              ) -> Itinerary:
+    day_start = request.day_start_time.hour * 60 + request.day_start_time.minute
+    days: list[Day] = []
+    geometries: dict[str, list[list[float]]] = {}
+    notes: set[str] = set()
+    total_km = total_minutes = 0.0
+    road_km = dict.fromkeys(ROAD_IDS, 0.0)
+    tickets = 0.0
+    unknown_tickets: list[str] = []
+    nights: dict[str, int] = {}
+    theme_hits = 0
+    visited = 0
+    for d, trip in enumerate(result.trips):
+        date = request.start_date + timedelta(days=d)
+        clock = float(day_start)
+        stops: list[Stop] = []
+        legs: list[Leg] = []
+        drive_km = drive_min = 0.0
+        visit_total = 0
+        for k, (a, b) in enumerate(zip(trip[:-1], trip[1:], strict=True)):
+            va, vb = vertices[a], vertices[b]
+            leg = router.leg(Waypoint(va.name_zh, va.lat, va.lon), Waypoint(vb.name_zh, vb.lat, vb.lon),
+                             prefer_tourist_roads=request.prefer_tourist_roads)
+            leg_id = f"d{d + 1}l{k + 1}"
+            geometries[leg_id] = [[round(float(x), 5), round(float(y), 5)] for x, y in leg.coords]
+            on_roads = {r: round(leg.tourist_road_km.get(r, 0.0), 1) for r in ROAD_IDS}
+            legs.append(Leg(leg_id, va.id, vb.id, va.name_zh, vb.name_zh, round(leg.km, 1), round(leg.minutes, 1),
+                            on_roads, leg_id))
+            drive_km += leg.km
+            drive_min += leg.minutes
+            for r in ROAD_IDS:
+                road_km[r] += leg.tourist_road_km.get(r, 0.0)
+            clock += leg.minutes
+            if vb.kind == "poi":
+                c = vb.candidate
+                arrive = clock
+                begin = max(arrive, day_start + data.time_window_open[d, b])
+                visit = int(data.service[b])
+                clock = begin + visit
+                visit_total += visit
+                status = day_status(c.hours, c.closures, date)
+                member = sorted(theme_memberships(c.id))
+                stop_notes = list(status.advisories)
+                if c.visit_is_default:
+                    stop_notes.append("visit time is a default (no sourced figure)")
+                if c.hours_are_default:
+                    stop_notes.append("opening hours are a default (no sourced figure)")
+                if c.season_note:
+                    stop_notes.append(c.season_note)
+                stops.append(Stop(c.id, c.layer, c.name_zh, c.name_en, c.grade, c.lat, c.lon, _hhmm(arrive),
+                                  _hhmm(begin), _hhmm(clock), visit, c.visit_is_default, c.ticket_cny, member,
+                                  stop_notes))
+                visited += 1
+                if request.themes and set(member) & set(request.themes):
+                    theme_hits += 1
+                if c.ticket_cny is None:
+                    unknown_tickets.append(c.name_zh)
+                else:
+                    tickets += c.ticket_cny
+        last = vertices[trip[-1]]
+        overnight = None
+        if d < len(result.trips) - 1 or (request.open_end and last.kind == "lodging"):
+            lp = last.lodging
+            overnight = Overnight(lp.id, lp.name_zh, lp.name_en, lp.city, lp.lat, lp.lon, lp.beds, lp.beds_estimated)
+            nights[lp.name_zh] = nights.get(lp.name_zh, 0) + 1
+            if lp.beds_estimated:
+                notes.add("bed counts marked as estimates are jinlv's labelled estimate, not statistics")
+        first = vertices[trip[0]]
+        days.append(Day(
+            index=d + 1, date=date.isoformat(),
+            start={"id": first.id, "name_zh": first.name_zh, "name_en": first.name_en, "lat": first.lat,
+                   "lon": first.lon, "time": _hhmm(day_start)},
+            stops=stops, legs=legs, overnight=overnight,
+            end={"id": last.id, "name_zh": last.name_zh, "name_en": last.name_en, "lat": last.lat, "lon": last.lon},
+            drive_km=round(drive_km, 1), drive_minutes=round(drive_min, 1), visit_minutes=visit_total,
+            ends_at=_hhmm(clock),
+        ))
+        total_km += drive_km
+        total_minutes += drive_min
+    totals = {
+        "score": round(result.score, 2),
+        "km": round(total_km, 1),
+        "drive_minutes": round(total_minutes, 1),
+        "spots": visited,
+        "nights_per_town": nights,
+        "tickets_cny": round(tickets, 2),
+        "tickets_per_person": True,
+        "tickets_unknown": unknown_tickets,
+        "tourist_road_km": {r: round(km, 1) for r, km in road_km.items()},
+        "tourist_road_share": round(sum(road_km.values()) / total_km, 3) if total_km else 0.0,
+        "theme_share": round(theme_hits / visited, 3) if (visited and request.themes) else None,
+    }
+    solver = {"seconds": round(result.runtime, 3), "iterations": result.iterations, "seed": result.seed,
+              "objective": round(result.objective, 2), "vertices": data.num_vertices,
+              "hotels": len(data.hotels)}
+    return Itinerary(request=request.model_dump(mode="json"), days=days, totals=totals, geometries=geometries,
+                     solver=solver, notes=sorted(notes))
+
+
