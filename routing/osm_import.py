@@ -91,7 +91,7 @@ class Bbox:
         return [self.west, self.south, self.east, self.north]
 
 
-def parse_bbox(value: str | Sequence[float] | None) -> Bbox | None:
+def parse_bbox(value: Bbox | str | Sequence[float] | None) -> Bbox | None:
     """Validate a bbox given as ``"W,S,E,N"`` text or a 4-sequence of degrees (None passes through).
 
     Raises
@@ -100,8 +100,8 @@ def parse_bbox(value: str | Sequence[float] | None) -> Bbox | None:
         Naming the value when it is not four finite numbers with ``W < E``, ``S < N`` within
         ``[-180, 180]`` x ``[-90, 90]``.
     """
-    if value is None:
-        return None
+    if value is None or isinstance(value, Bbox):
+        return value
     parts = value.split(",") if isinstance(value, str) else list(value)
     try:
         nums = [float(p) for p in parts]
@@ -356,8 +356,6 @@ def _read_xml(path: Path, bbox: Bbox | None, name: str) -> tuple[RoadNetwork, in
     import osmnx as ox
     from osmnx._errors import InsufficientResponseError
 
-    from routing.network import from_networkx
-
     saved = ox.settings.all_oneway, ox.settings.useful_tags_way, ox.settings.log_console
     # all_oneway: every way is added once in node order (reversed for oneway=-1) with its raw tags;
     # the directions are then decided by way_direction, as for PBF files.
@@ -395,20 +393,33 @@ def _read_xml(path: Path, bbox: Bbox | None, name: str) -> tuple[RoadNetwork, in
     if keep.number_of_edges() == 0:
         return _empty(name), ways_read
     keep = ox.simplify_graph(keep, edge_attrs_differ=["osmid"])
-    for a, b, data in keep.edges(data=True):
+    return network_from_osmnx(keep, name=name), ways_read
+
+
+def network_from_osmnx(graph: Any, *, name: str) -> RoadNetwork:
+    """A network from an osmnx graph, every edge costed our way (all components kept).
+
+    Lengths are recomputed from the edge geometry (haversine), speeds from
+    :func:`~routing.speed.highway_speed_kph` of the edge's ``highway`` and ``maxspeed`` (where osmnx
+    merged ways into one edge these may be lists: the fastest class, the lowest limit), travel times
+    from both. The graph is modified in place.
+    """
+    from routing.network import from_networkx
+
+    if graph.number_of_edges() == 0:
+        return _empty(name)
+    for a, b, data in graph.edges(data=True):
         geom = data.get("geometry")
         coords = (
             np.asarray(geom.coords, dtype=float)
             if geom is not None
-            else np.array([[keep.nodes[a]["x"], keep.nodes[a]["y"]], [keep.nodes[b]["x"], keep.nodes[b]["y"]]])
+            else np.array([[graph.nodes[a]["x"], graph.nodes[a]["y"]], [graph.nodes[b]["x"], graph.nodes[b]["y"]]])
         )
-        data["length"] = float(
-            haversine_km(coords[:-1, 1], coords[:-1, 0], coords[1:, 1], coords[1:, 0]).sum() * 1000.0
-        )
+        seg_km = haversine_km(coords[:-1, 1], coords[:-1, 0], coords[1:, 1], coords[1:, 0])
+        data["length"] = float(seg_km.sum() * 1000.0)
         data["speed_kph"] = highway_speed_kph(data.get("highway"), data.get("maxspeed"))
         data["travel_time"] = data["length"] / (data["speed_kph"] / 3.6)
-    net = from_networkx(keep, name=name, access_circuity=ACCESS_CIRCUITY, access_kph=ACCESS_KPH)
-    return net, ways_read
+    return from_networkx(graph, name=name, access_circuity=ACCESS_CIRCUITY, access_kph=ACCESS_KPH)
 
 
 def _empty(name: str) -> RoadNetwork:
@@ -416,7 +427,9 @@ def _empty(name: str) -> RoadNetwork:
     return RoadNetwork(name, none_f, none_f, none_i, none_i, none_f, none_f, none_f)
 
 
-def import_osm(path: str | Path, *, bbox: str | Sequence[float] | None = None, name: str | None = None) -> RoadNetwork:
+def import_osm(
+    path: str | Path, *, bbox: Bbox | str | Sequence[float] | None = None, name: str | None = None
+) -> RoadNetwork:
     """Read the drivable road network of an OSM extract; keep its largest strongly connected part.
 
     Parameters
@@ -458,15 +471,23 @@ def import_osm(path: str | Path, *, bbox: str | Sequence[float] | None = None, n
         where = f" inside bbox {box.as_list()}" if box else ""
         msg = f"OSM file {str(path)!r} has no drivable roads{where} ({ways_read} highway ways read)"
         raise ValueError(msg)
-    network, share = largest_strongly_connected(full)
-    classes = Counter(network.highway.tolist()) if network.highway is not None else Counter()
-    meta = network.meta | {
+    source = {
         "source": "osm",
         "source_file": str(path.resolve()),
         "source_bytes": path.stat().st_size,
         "format": fmt,
         "bbox": box.as_list() if box else None,
         "highway_ways_read": ways_read,
+    }
+    return _finish(full, source, start=start)
+
+
+def _finish(full: RoadNetwork, source: dict[str, Any], *, start: float) -> RoadNetwork:
+    """The largest strongly connected component of ``full`` with counts and provenance in meta."""
+    network, share = largest_strongly_connected(full)
+    classes = Counter(network.highway.tolist()) if network.highway is not None else Counter()
+    meta = network.meta | source
+    meta |= {
         "edges_before": full.n_edges,
         "nodes_before": full.n_nodes,
         "largest_component_share": share,
@@ -477,3 +498,43 @@ def import_osm(path: str | Path, *, bbox: str | Sequence[float] | None = None, n
         "import_seconds": round(time.perf_counter() - start, 3),
     }
     return replace(network, meta=meta)
+
+
+def download_place(place: str, *, name: str, cache_dir: Path | None = None) -> RoadNetwork:
+    """Download the drivable network of a named place with ``osmnx.graph_from_place`` (needs internet).
+
+    Uses osmnx's ``network_type="drive"`` (its own filter: no service roads, no implied one-way
+    motorways) and osmnx's simplification across ways; costs as :func:`network_from_osmnx`.
+
+    Raises
+    ------
+    ConnectionError
+        If Nominatim or the Overpass API cannot be reached (offline).
+    ValueError
+        If the place is not found, is not an area, or has no drivable roads.
+    """
+    import osmnx as ox
+    import requests
+    from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
+
+    start = time.perf_counter()
+    saved = ox.settings.cache_folder, ox.settings.log_console
+    if cache_dir is not None:
+        ox.settings.cache_folder = str(cache_dir)
+    ox.settings.log_console = False
+    try:
+        graph = ox.graph_from_place(place, network_type="drive")
+    except requests.RequestException as exc:
+        msg = f"cannot download {place!r} from OpenStreetMap (needs internet access): {exc.__class__.__name__}"
+        raise ConnectionError(msg) from exc
+    except (InsufficientResponseError, ResponseStatusCodeError, TypeError) as exc:
+        msg = f"cannot download the roads of {place!r}: {exc}"
+        raise ValueError(msg) from exc
+    finally:
+        ox.settings.cache_folder, ox.settings.log_console = saved
+    full = network_from_osmnx(graph, name=name)
+    if full.n_edges == 0:
+        msg = f"place {place!r} has no drivable roads"
+        raise ValueError(msg)
+    source = {"source": "osm", "source_place": place, "format": "overpass (osmnx.graph_from_place, drive)"}
+    return _finish(full, source, start=start)
