@@ -267,9 +267,9 @@ class Router:
         cost = core.cost_to_root[src_nodes][:, None] + cost + core.cost_from_root[dst_nodes][None, :]
         net = self.network
         km = None
-        quantities = np.vstack([net.travel_time_s, net.length_m / 1000.0] if with_km else [net.travel_time_s])
-        along = None
+        along = quantities = None
         if need_tree:
+            quantities = np.vstack([net.travel_time_s, net.length_m / 1000.0] if with_km else [net.travel_time_s])
             along = self._along_trees(wt, pred, quantities, dst_roots)[:, row_of]
             along += self._tree_sums(wt, src_nodes, quantities, up=True)[:, :, None]
             along += self._tree_sums(wt, dst_nodes, quantities, up=False)[:, None, :]
@@ -282,7 +282,7 @@ class Router:
                 paths[(a, b)] = [] if a == b else self._tree_path(wt, a, b)
             edges = paths[(a, b)]
             cost[i, j] = np.inf if edges is None else float(wt.costs[edges].sum())
-            if along is not None:
+            if along is not None and quantities is not None:
                 along[:, i, j] = np.inf if edges is None else quantities[:, edges].sum(axis=1)
         if along is not None:
             along = np.where(np.isfinite(cost)[None], along, np.inf)
