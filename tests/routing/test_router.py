@@ -236,3 +236,17 @@ def test_tree_only_network():
     expected = _dijkstra_s(net, list(range(4)))
     assert np.allclose(matrix.minutes * 60, expected, rtol=1e-9)
     assert router.leg(wps[0], wps[3]).nodes == [0, 1, 2, 3]
+
+
+def test_network_report_lists_seats_off_the_network():
+    from routing.check import network_report
+
+    net = make_network(SQUARE, SQUARE_EDGES)
+    router = Router(net, max_snap_km=5.0)
+    seats = [*node_points(net, [0, 2]), Waypoint("far", *grid_point(300, 0))]
+    report = network_report(net, router, seats)
+    assert report["seats_off_network"] == ["far"]
+    assert (report["seat_pairs"], report["seat_pairs_connected"]) == (1, 1)
+    assert report["longest_seat_pair_minutes"] == pytest.approx(4.0, abs=0.01)  # 4 km at 60 km/h
+    alone = network_report(net, router, seats[2:])
+    assert (alone["seat_pairs"], alone["longest_seat_pair_minutes"]) == (0, None)
