@@ -56,12 +56,17 @@ class CoreGraph:
 def build_core(adjacency: sp.csr_matrix) -> CoreGraph:
     """Prune dead-end trees of ``adjacency`` (square CSR, parallel edges already collapsed).
 
-    A node is a dead end when it has at most one distinct neighbour (in either direction) left.
+    A node is a dead end when it has at most one distinct neighbour (in either direction, self-loops
+    aside) left. The last node of a component that is a tree stays in the core as the tree's root.
+    A tree edge missing in one direction (a one-way dead end) makes the cost through it ``inf``.
     """
     n = adjacency.shape[0]
     adjacency = adjacency.tocsr()
-    pattern = (adjacency != 0).astype(np.int8)
-    undirected = ((pattern + pattern.T) > 0).astype(np.int8).tocsr()
+    coo = adjacency.tocoo()
+    link = (coo.row != coo.col) & (coo.data != 0)
+    ends = np.concatenate([coo.row[link], coo.col[link]]), np.concatenate([coo.col[link], coo.row[link]])
+    undirected = sp.csr_matrix((np.ones(ends[0].size, dtype=np.int8), ends), shape=(n, n))
+    undirected.sum_duplicates()
     degree = np.diff(undirected.indptr).astype(np.int64)
     alive = np.ones(n, dtype=bool)
     parent = np.full(n, -1, dtype=np.int64)
@@ -72,27 +77,30 @@ def build_core(adjacency: sp.csr_matrix) -> CoreGraph:
         node = queue.pop()
         if not alive[node] or degree[node] > 1:
             continue
+        nbrs = [nbr for nbr in indices[indptr[node] : indptr[node + 1]] if alive[nbr]]
+        if not nbrs:
+            continue  # the last node of a tree-shaped component: its root, kept in the core
         alive[node] = False
         order.append(node)
-        for nbr in indices[indptr[node] : indptr[node + 1]]:
-            if alive[nbr]:
-                parent[node] = nbr
-                degree[nbr] -= 1
-                if degree[nbr] <= 1:
-                    queue.append(nbr)
-    if not alive.any():
-        # A tree-shaped network has no core: keep the last pruned node as a one-node core.
-        last = order.pop()
-        alive[last] = True
-        parent[last] = -1
+        parent[node] = nbrs[0]
+        degree[nbrs[0]] -= 1
+        if degree[nbrs[0]] <= 1:
+            queue.append(nbrs[0])
+    pruned = np.array(order, dtype=np.int64)
+    # weights of the tree edges up (node -> parent) and down (parent -> node); 0 means missing
+    up_w = np.asarray(adjacency[pruned, parent[pruned]]).ravel() if pruned.size else np.zeros(0)
+    down_w = np.asarray(adjacency[parent[pruned], pruned]).ravel() if pruned.size else np.zeros(0)
+    up_w = np.where(up_w > 0, up_w, np.inf)
+    down_w = np.where(down_w > 0, down_w, np.inf)
     root = np.arange(n, dtype=np.int64)
     to_root = np.zeros(n)
     from_root = np.zeros(n)
-    for node in reversed(order):
+    for k in range(pruned.size - 1, -1, -1):
+        node = pruned[k]
         p = parent[node]
         root[node] = root[p]
-        to_root[node] = adjacency[node, p] + to_root[p]
-        from_root[node] = adjacency[p, node] + from_root[p]
+        to_root[node] = up_w[k] + to_root[p]
+        from_root[node] = down_w[k] + from_root[p]
     core_nodes = np.flatnonzero(alive).astype(np.int64)
     core_index = np.full(n, -1, dtype=np.int64)
     core_index[core_nodes] = np.arange(core_nodes.size)

@@ -94,10 +94,19 @@ class _Weighted:
     """Core graph and per-edge lookups for one cost weighting."""
 
     core: CoreGraph
+    costs: NDArray[np.float64]
     keys: NDArray[np.int64]
     key_edge: NDArray[np.int64]
     up_edge: NDArray[np.int64]
     down_edge: NDArray[np.int64]
+
+    def edge_ids(self, tails: NDArray[np.int64], heads: NDArray[np.int64], n: int) -> NDArray[np.int64]:
+        """The edge used from each tail to its head (the cheapest of parallel ones), -1 if none."""
+        wanted = np.asarray(tails, dtype=np.int64) * n + np.asarray(heads, dtype=np.int64)
+        if not self.keys.size:
+            return np.full(wanted.shape, -1, dtype=np.int64)
+        pos = np.clip(np.searchsorted(self.keys, wanted), 0, self.keys.size - 1)
+        return np.where(self.keys[pos] == wanted, self.key_edge[pos], -1)
 
 
 def _collapse(net: RoadNetwork, weights: NDArray[np.float64]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
@@ -189,20 +198,40 @@ class Router:
     def _weighted_for(self, prefer: float) -> _Weighted:
         key = round(float(prefer), 6)
         if key not in self._weighted:
-            w, ids = _collapse(self.network, self._costs(prefer))
+            costs = self._costs(prefer)
+            w, ids = _collapse(self.network, costs)
             core = build_core(w)
             n = self.network.n_nodes
             rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(w.indptr))
             keys = rows * n + w.indices.astype(np.int64)
             key_edge = ids.data.astype(np.int64) - 1
-            parent = core.parent
-            pruned = np.flatnonzero(parent >= 0)
-            up = np.full(n, -1, dtype=np.int64)
-            down = np.full(n, -1, dtype=np.int64)
-            up[pruned] = key_edge[np.searchsorted(keys, pruned * n + parent[pruned])]
-            down[pruned] = key_edge[np.searchsorted(keys, parent[pruned] * n + pruned)]
-            self._weighted[key] = _Weighted(core, keys, key_edge, up, down)
+            wt = _Weighted(core, costs, keys, key_edge, np.full(n, -1), np.full(n, -1))
+            pruned = np.flatnonzero(core.parent >= 0)
+            # tree edges towards and away from the root; -1 where a one-way dead end lacks one
+            wt.up_edge[pruned] = wt.edge_ids(pruned, core.parent[pruned], n)
+            wt.down_edge[pruned] = wt.edge_ids(core.parent[pruned], pruned, n)
+            self._weighted[key] = wt
         return self._weighted[key]
+
+    def _tree_path(self, wt: _Weighted, start: int, end: int) -> list[int] | None:
+        """Edges from ``start`` to ``end`` in the same dead-end tree, through their lowest common
+        ancestor (the only way between them); None if a tree edge is missing in that direction."""
+        up_a = wt.core.tree_path_to_root(start)
+        up_b = wt.core.tree_path_to_root(end)
+        ancestors_b = {node: i for i, node in enumerate(up_b)}
+        i = next(i for i, node in enumerate(up_a) if node in ancestors_b)
+        j = ancestors_b[up_a[i]]
+        edges = [int(wt.up_edge[x]) for x in up_a[:i]] + [int(wt.down_edge[x]) for x in reversed(up_b[:j])]
+        return None if any(e < 0 for e in edges) else edges
+
+    def _direct(self, origin: Waypoint, destination: Waypoint, *, connected: bool) -> tuple[float, float] | None:
+        """Off-network km and seconds straight between two points; between points the network does
+        not connect only up to ``max_snap_km`` (see :meth:`matrix`)."""
+        straight = float(haversine_km(origin.lat, origin.lon, destination.lat, destination.lon))
+        if not connected and straight > self.max_snap_km:
+            return None
+        km = straight * self.network.access_circuity
+        return km, km / self.network.access_kph * 3600.0
 
     # -- matrices -------------------------------------------------------------------------
     def matrix(
@@ -238,11 +267,24 @@ class Router:
         cost = core.cost_to_root[src_nodes][:, None] + cost + core.cost_from_root[dst_nodes][None, :]
         net = self.network
         km = None
+        along = quantities = None
         if need_tree:
             quantities = np.vstack([net.travel_time_s, net.length_m / 1000.0] if with_km else [net.travel_time_s])
             along = self._along_trees(wt, pred, quantities, dst_roots)[:, row_of]
             along += self._tree_sums(wt, src_nodes, quantities, up=True)[:, :, None]
             along += self._tree_sums(wt, dst_nodes, quantities, up=False)[:, None, :]
+        # Pairs in one dead-end tree meet at their lowest common ancestor, not at the root.
+        paths: dict[tuple[int, int], list[int] | None] = {}
+        same_tree = core.root[src_nodes][:, None] == core.root[dst_nodes][None, :]
+        for i, j in zip(*np.nonzero(same_tree), strict=True):
+            a, b = int(src_nodes[i]), int(dst_nodes[j])
+            if (a, b) not in paths:
+                paths[(a, b)] = [] if a == b else self._tree_path(wt, a, b)
+            edges = paths[(a, b)]
+            cost[i, j] = np.inf if edges is None else float(wt.costs[edges].sum())
+            if along is not None and quantities is not None:
+                along[:, i, j] = np.inf if edges is None else quantities[:, edges].sum(axis=1)
+        if along is not None:
             along = np.where(np.isfinite(cost)[None], along, np.inf)
             secs = along[0]
             if with_km:
@@ -260,17 +302,17 @@ class Router:
                 + np.array([s.access_km for s in dst_snaps])[None, :]
             )
         # Points close to each other (same node or same dead-end tree) may be nearer off-network.
-        direct_km = (
-            haversine_km(
-                np.array([p.lat for p in sources])[:, None],
-                np.array([p.lon for p in sources])[:, None],
-                np.array([p.lat for p in dests])[None, :],
-                np.array([p.lon for p in dests])[None, :],
-            )
-            * net.access_circuity
+        # Where the network does not connect two points, an off-network hop joins them only as far
+        # as a point may lie from the network: far-apart unconnected points stay unreachable.
+        straight_km = haversine_km(
+            np.array([p.lat for p in sources])[:, None],
+            np.array([p.lon for p in sources])[:, None],
+            np.array([p.lat for p in dests])[None, :],
+            np.array([p.lon for p in dests])[None, :],
         )
+        direct_km = straight_km * net.access_circuity
         direct_s = direct_km / net.access_kph * 3600.0
-        shorter = direct_s < cost
+        shorter = (direct_s < cost) & (np.isfinite(cost) | (straight_km <= self.max_snap_km))
         secs = np.where(shorter, direct_s, secs)
         cost = np.where(shorter, direct_s, cost)
         if km is not None:
@@ -294,7 +336,7 @@ class Router:
         tails = core.core_nodes[flat_pred[valid]]
         heads = core.core_nodes[valid % width]
         edge_of = np.full(flat_pred.size, -1, dtype=np.int64)
-        edge_of[valid] = wt.key_edge[np.searchsorted(wt.keys, tails * n + heads)]
+        edge_of[valid] = wt.edge_ids(tails, heads, n)
         row_base = np.repeat(np.arange(rows, dtype=np.int64) * width, columns.size)
         cursor = row_base + np.tile(columns, rows)
         acc = np.zeros((values.shape[0], cursor.size))
@@ -328,40 +370,39 @@ class Router:
         a, b = self.snap([origin, destination])
         wt = self._weighted_for(prefer_tourist_roads)
         edges = self._edge_path(wt, a.node, b.node)
-        if edges is None:
+        direct = self._direct(origin, destination, connected=edges is not None)
+        if edges is None and direct is None:
             msg = f"{destination.label!r} cannot be reached from {origin.label!r} on network {self.network.name!r}"
             raise LookupError(msg)
         net = self.network
-        nodes = [a.node] + [int(net.v[e]) for e in edges]
-        pieces = [np.array([[origin.lon, origin.lat]])]
-        pieces += [net.edge_coords(e) for e in edges] or [np.array([[net.lon[a.node], net.lat[a.node]]])]
-        pieces.append(np.array([[destination.lon, destination.lat]]))
-        coords = np.concatenate(pieces)
-        keep = np.ones(coords.shape[0], dtype=bool)
-        keep[1:] = np.any(np.diff(coords, axis=0) != 0, axis=1)
-        coords = coords[keep]
-        edge_arr = np.array(edges, dtype=np.int64)
-        km = float(net.length_m[edge_arr].sum() / 1000.0) + a.access_km + b.access_km
-        secs = float(net.travel_time_s[edge_arr].sum()) + a.access_s + b.access_s
-        direct_km = float(haversine_km(origin.lat, origin.lon, destination.lat, destination.lon)) * net.access_circuity
-        direct_s = direct_km / net.access_kph * 3600.0
-        road_km = {
-            road: round(float(net.length_m[edge_arr][mask[edge_arr]].sum() / 1000.0), 3)
-            for road, mask in self.road_edges.items()
-        }
-        if direct_s < secs:
-            coords = np.array([[origin.lon, origin.lat], [destination.lon, destination.lat]])
+        edge_arr = np.array(edges or [], dtype=np.int64)
+        cost = float(wt.costs[edge_arr].sum()) + a.access_s + b.access_s if edges is not None else np.inf
+        if direct is not None and direct[1] < cost:
+            # off the network, straight between the points (close together, see matrix())
             return Leg(
                 origin.label,
                 destination.label,
                 [a.node, b.node],
                 [],
-                coords,
-                direct_km,
-                direct_s / 60.0,
+                np.array([[origin.lon, origin.lat], [destination.lon, destination.lat]]),
+                direct[0],
+                direct[1] / 60.0,
                 dict.fromkeys(self.road_edges, 0.0),
             )
-        return Leg(origin.label, destination.label, nodes, edges, coords, km, secs / 60.0, road_km)
+        nodes = [a.node] + [int(net.v[e]) for e in edge_arr]
+        pieces = [np.array([[origin.lon, origin.lat]])]
+        pieces += [net.edge_coords(e) for e in edge_arr] or [np.array([[net.lon[a.node], net.lat[a.node]]])]
+        pieces.append(np.array([[destination.lon, destination.lat]]))
+        coords = np.concatenate(pieces)
+        keep = np.ones(coords.shape[0], dtype=bool)
+        keep[1:] = np.any(np.diff(coords, axis=0) != 0, axis=1)
+        km = float(net.length_m[edge_arr].sum() / 1000.0) + a.access_km + b.access_km
+        secs = float(net.travel_time_s[edge_arr].sum()) + a.access_s + b.access_s
+        road_km = {
+            road: round(float(net.length_m[edge_arr][mask[edge_arr]].sum() / 1000.0), 3)
+            for road, mask in self.road_edges.items()
+        }
+        return Leg(origin.label, destination.label, nodes, edge_arr.tolist(), coords[keep], km, secs / 60.0, road_km)
 
     def _edge_path(self, wt: _Weighted, start: int, end: int) -> list[int] | None:
         core = wt.core
@@ -369,11 +410,11 @@ class Router:
         up_b = core.tree_path_to_root(end)
         if up_a[-1] == up_b[-1]:
             # Same tree (or both on the core at one node): the unique tree path through the LCA.
-            ancestors_b = {node: i for i, node in enumerate(up_b)}
-            i = next(i for i, node in enumerate(up_a) if node in ancestors_b)
-            j = ancestors_b[up_a[i]]
-            down = [int(wt.down_edge[x]) for x in reversed(up_b[:j])]
-            return [int(wt.up_edge[x]) for x in up_a[:i]] + down
+            return self._tree_path(wt, start, end)
+        up = [int(wt.up_edge[x]) for x in up_a[:-1]]
+        down = [int(wt.down_edge[x]) for x in reversed(up_b[:-1])]
+        if any(e < 0 for e in up + down):
+            return None
         ra, rb = core.core_index[up_a[-1]], core.core_index[up_b[-1]]
         dist, pred = csgraph.dijkstra(core.csr, indices=int(ra), return_predecessors=True)
         if not np.isfinite(dist[rb]):
@@ -383,8 +424,5 @@ class Router:
             chain.append(int(pred[chain[-1]]))
         chain.reverse()
         full = core.core_nodes[np.array(chain)]
-        n = self.network.n_nodes
-        middle = wt.key_edge[np.searchsorted(wt.keys, full[:-1] * n + full[1:])].tolist()
-        up = [int(wt.up_edge[x]) for x in up_a[:-1]]
-        down = [int(wt.down_edge[x]) for x in reversed(up_b[:-1])]
+        middle = wt.edge_ids(full[:-1], full[1:], self.network.n_nodes).tolist()
         return up + middle + down

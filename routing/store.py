@@ -3,7 +3,9 @@
 The embedded default is rebuilt from the ``scgraph-data`` cache with the calibrated speed model
 (``routing/data/embedded_speed_model.json``). ``jinlv network import FILE`` saves an OSM network
 under the data directory and records it in ``network/active.json``; :func:`active_network` then
-loads that file instead.
+loads that file instead. The network and router are cached per process and keyed on that record
+and the files' modification times, so a change made by another process (``jinlv network use``
+while the server runs) is picked up on the next call.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ def network_dir(settings: Settings) -> Path:
     return settings.data_dir / "network"
 
 
-def _active_record(settings: Settings) -> dict[str, Any]:
+def active_record(settings: Settings) -> dict[str, Any]:
+    """``{"name", "path"}`` of the active network (``JINLV_NETWORK_FILE`` overrides the record)."""
     path = network_dir(settings) / "active.json"
     if settings.network_file is not None:
         return {"name": Path(settings.network_file).stem, "path": str(settings.network_file)}
@@ -56,8 +59,7 @@ def set_active_network(settings: Settings, *, name: str, path: Path | None) -> N
     tmp = folder / "active.json.tmp"
     tmp.write_text(json.dumps(record), encoding="utf-8")
     tmp.replace(folder / "active.json")
-    active_network.cache_clear()
-    get_router.cache_clear()
+    clear_caches()
 
 
 def load_embedded_network(settings: Settings, *, quiet: bool = True) -> RoadNetwork:
@@ -73,15 +75,32 @@ class LoadedNetwork:
     seconds: float
 
 
-@lru_cache(maxsize=2)
+def _stamp(path: Path | str | None) -> tuple[int, int] | None:
+    """Modification time and size of a file (None if it does not exist)."""
+    if path is None:
+        return None
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
 def active_network(settings: Settings | None = None) -> RoadNetwork:
-    """The active network (cached per process)."""
-    return _load_active(settings or get_settings()).network
+    """The active network (cached per process until the active record or its file changes)."""
+    settings = settings or get_settings()
+    record = active_record(settings)
+    return _cached_network(settings, record["name"], record.get("path"), _stamp(record.get("path")))
 
 
-def _load_active(settings: Settings) -> LoadedNetwork:
+@lru_cache(maxsize=2)
+def _cached_network(settings: Settings, name: str, path: str | None, stamp: tuple[int, int] | None) -> RoadNetwork:
+    return _load_active(settings, {"name": name, "path": path}).network
+
+
+def _load_active(settings: Settings, record: dict[str, Any] | None = None) -> LoadedNetwork:
     start = time.perf_counter()
-    record = _active_record(settings)
+    record = record or active_record(settings)
     network = load_network(Path(record["path"])) if record.get("path") else load_embedded_network(settings)
     return LoadedNetwork(network, time.perf_counter() - start)
 
@@ -105,12 +124,28 @@ def save_road_masks(settings: Settings, network: RoadNetwork, masks: dict[str, n
     tmp = path.with_name(path.stem + ".tmp.npz")
     np.savez_compressed(tmp, **masks)
     tmp.replace(path)
-    get_router.cache_clear()
+    _cached_router.cache_clear()
+
+
+def get_router(settings: Settings | None = None) -> Router:
+    """The router on the active network, with its tourist-road masks (cached per process until
+    the network or its masks change)."""
+    settings = settings or get_settings()
+    network = active_network(settings)
+    return _cached_router(settings, network, _stamp(road_masks_path(settings, network)))
 
 
 @lru_cache(maxsize=2)
-def get_router(settings: Settings | None = None) -> Router:
-    """The router on the active network, with its tourist-road masks (cached per process)."""
-    settings = settings or get_settings()
-    network = active_network(settings)
+def _cached_router(settings: Settings, network: RoadNetwork, masks_stamp: tuple[int, int] | None) -> Router:
     return Router(network, road_edges=load_road_masks(settings, network), max_snap_km=settings.max_snap_km)
+
+
+def clear_caches() -> None:
+    """Forget the cached networks and routers of this process."""
+    _cached_network.cache_clear()
+    _cached_router.cache_clear()
+
+
+# the names callers used when these were plain lru_cache functions
+active_network.cache_clear = clear_caches  # type: ignore[attr-defined]
+get_router.cache_clear = clear_caches  # type: ignore[attr-defined]

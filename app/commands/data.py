@@ -107,4 +107,6 @@ def run_check(args: argparse.Namespace) -> int:
         f"network {net['name']}: {net['nodes']:,} nodes, {net['edges']:,} edges, largest component "
         f"{net['largest_component_share']:.1%}; seat pairs connected {net['seat_pairs_connected']}/{net['seat_pairs']}"
     )
+    if net["seats_off_network"]:
+        print(f"prefecture seats off this network: {len(net['seats_off_network'])}")
     return 0
