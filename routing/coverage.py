@@ -59,7 +59,15 @@ from routing.coverage_params import (
     DEFAULT_TOLERANCE_M,
 )
 from routing.junctions import JunctionFinder, NearestPointJunctions
-from routing.linear_ref import Frame, ProjectedRoad, complement_within, covered_before, union_intervals, utm_crs
+from routing.linear_ref import (
+    Frame,
+    ProjectedRoad,
+    check_segments,
+    complement_within,
+    covered_before,
+    union_intervals,
+    utm_crs,
+)
 
 COUNTY_STEP_M = 100.0
 SIGN_KINDS = ("guide", "direction", "distance", "information", "other")
@@ -671,7 +679,7 @@ def analyse_coverage(
         msg = "grades must name at least one spot grade"
         raise ValueError(msg)
     if crs is None:
-        coords = np.concatenate([np.asarray(line.coords)[:, :2] for lines in roads.values() for line in lines])
+        coords = shapely.get_coordinates([ln for rid, lines in roads.items() for ln in check_segments(rid, lines)])
         crs = utm_crs(coords[:, 0], coords[:, 1])
     frame = Frame(crs)
     finder = junctions or NearestPointJunctions()

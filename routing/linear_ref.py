@@ -85,6 +85,18 @@ class Frame:
         return shapely.transform(geom, fwd)
 
 
+def check_segments(road_id: str, lines: Sequence[LineString]) -> list[LineString]:
+    """``lines`` as a list; ``ValueError`` naming the road and segment unless each is a LineString of 2+ points."""
+    if not lines:
+        msg = f"road {road_id!r} has no segments"
+        raise ValueError(msg)
+    for i, line in enumerate(lines):
+        if not isinstance(line, LineString) or line.is_empty or len(line.coords) < 2:
+            msg = f"segment {i} of road {road_id!r} is not a LineString with two or more points: {line!r}"
+            raise ValueError(msg)
+    return list(lines)
+
+
 @dataclass(frozen=True, eq=False)
 class ProjectedRoad:
     """One road: its WGS84 segments, the same in a metric CRS, and where each segment starts.
@@ -102,15 +114,7 @@ class ProjectedRoad:
     @classmethod
     def from_lines(cls, road_id: str, lines: Sequence[LineString], *, frame: Frame) -> ProjectedRoad:
         """Project ``lines`` (WGS84, in road order); empty or degenerate lines are an error."""
-        if not lines:
-            msg = f"road {road_id!r} has no segments"
-            raise ValueError(msg)
-        wgs = []
-        for i, line in enumerate(lines):
-            if not isinstance(line, LineString) or line.is_empty or len(line.coords) < 2:
-                msg = f"segment {i} of road {road_id!r} is not a LineString with two or more points: {line!r}"
-                raise ValueError(msg)
-            wgs.append(line)
+        wgs = check_segments(road_id, lines)
         projected = tuple(frame.project(line) for line in wgs)
         length = np.array([line.length for line in projected], dtype=float)
         start = np.concatenate([[0.0], np.cumsum(length)[:-1]])
@@ -193,10 +197,12 @@ class ProjectedRoad:
         for i, line in enumerate(self.lines):
             n = max(1, int(np.ceil(self.length_m[i] / step_m)))
             edges = np.linspace(0.0, self.length_m[i], n + 1)
-            mid = shapely.line_interpolate_point(line, (edges[:-1] + edges[1:]) / 2)
+            coords = np.asarray(line.coords)[:, :2]
+            along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
+            at = (edges[:-1] + edges[1:]) / 2
             starts.append(self.start_m[i] + edges[:-1])
             ends.append(self.start_m[i] + edges[1:])
-            mids.append(np.column_stack([shapely.get_x(mid), shapely.get_y(mid)]))
+            mids.append(np.column_stack([np.interp(at, along, coords[:, 0]), np.interp(at, along, coords[:, 1])]))
         return np.concatenate(starts), np.concatenate(ends), np.concatenate(mids)
 
 
