@@ -3,8 +3,8 @@
 HTML: :func:`render_coverage_html` renders ``templates/coverage/report.html``, a self-contained
 page around the partial ``templates/coverage/_body.html``. The web page ``/bureau/coverage`` can
 include the partial in its own layout with the same context (``report``, ``map_html``) or call
-this function; ``map_html`` (e.g. a Folium map's ``_repr_html_()``) is inserted as is, above the
-tables.
+this function; ``map_html`` (e.g. the ``_repr_html_()`` of a Folium map of
+``CoverageResult.to_geojson()``) is inserted as is, above the tables.
 
 CSV (:func:`coverage_csv`): one table, one row per record, the kind of record in the first column
 ``record``:

@@ -49,6 +49,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import substring
 
 from routing.coverage_params import (
     DEFAULT_APPROACH_KM,
@@ -180,6 +181,8 @@ class Gap:
     mid_lon: float
     nearest_town: str | None
     nearest_town_km: float | None
+    coords: tuple[tuple[float, float], ...] = ()
+    """WGS84 ``(lon, lat)`` of the uncovered stretch (for maps; not in :meth:`to_json`)."""
 
     @property
     def km(self) -> float:
@@ -351,6 +354,27 @@ class CoverageResult:
     def spots_without_approach_sign(self) -> list[SpotApproach]:
         return [s for s in self.spot_approaches if not s.served]
 
+    def to_geojson(self) -> dict[str, Any]:
+        """A GeoJSON FeatureCollection for a map: gaps (LineStrings along the road), spots without an
+        approach sign (their junctions) and unmatched signs (Points); ``properties.layer`` names each."""
+        features = []
+        for road in self.roads:
+            for gap in road.gaps:
+                features.append(
+                    _feature(
+                        {"type": "LineString", "coordinates": [list(c) for c in gap.coords]},
+                        {"layer": "gap", "road_id": road.road_id} | gap.to_json(),
+                    )
+                )
+        for spot in self.spots_without_approach_sign:
+            point = {"type": "Point", "coordinates": [_r(spot.junction_lon, 6), _r(spot.junction_lat, 6)]}
+            features.append(_feature(point, {"layer": "spot_without_approach_sign"} | spot.to_json()))
+        for sign in self.unmatched_signs:
+            if math.isfinite(sign.lat) and math.isfinite(sign.lon):
+                point = {"type": "Point", "coordinates": [_r(sign.lon, 6), _r(sign.lat, 6)]}
+                features.append(_feature(point, {"layer": "unmatched_sign"} | sign.to_json()))
+        return {"type": "FeatureCollection", "features": features}
+
     def road(self, road_id: str) -> RoadCoverage:
         """The coverage of ``road_id``; ``LookupError`` if it was not analysed."""
         for r in self.roads:
@@ -390,6 +414,10 @@ class CoverageResult:
             "spots_not_located": self.spots_not_located,
             "attribution": f"Road network and map links {OSM_CREDIT} (ODbL)",
         }
+
+
+def _feature(geometry: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
 # -- analysis -------------------------------------------------------------------------------------
@@ -798,7 +826,11 @@ def _gaps(
             d = np.hypot(town_x - mx[k], town_y - my[k])
             j = int(np.argmin(d))
             town, town_km = town_names[j], float(d[j] / 1000.0)
-        out.append(Gap(road.road_id, i, a / 1000.0, b / 1000.0, float(lat[k]), float(lon[k]), town, town_km))
+        piece = substring(road.lines[i], a - road.start_m[i], b - road.start_m[i])
+        xy = shapely.get_coordinates(piece)
+        glon, glat = road.frame.to_lonlat(xy[:, 0], xy[:, 1])
+        coords = tuple((round(float(x), 6), round(float(y), 6)) for x, y in zip(glon, glat, strict=True))
+        out.append(Gap(road.road_id, i, a / 1000.0, b / 1000.0, float(lat[k]), float(lon[k]), town, town_km, coords))
     return out
 
 

@@ -6,7 +6,11 @@
     with session_scope(get_engine()) as session:
         signs = signs_from_file(session, data, filename="signs.csv")  # or None: the database's signs
         result = coverage_from_database(session, signs=signs, road="taihang", reach_km=1.0)
-    report = result.to_json()
+    report = result.to_json()                       # the JSON of POST /api/coverage
+    html = render_coverage_html(report, map_html=m)  # app.coverage_report; the page /bureau/coverage
+
+where ``m`` may be a Folium map drawn from ``result.to_geojson()`` (gaps as lines along the road,
+spots without approach sign and unmatched signs as points, ``properties.layer`` naming each).
 
 A sign file is validated by the bureau import's own rules (:func:`gis_data.importers.batches.validate_file`)
 without writing anything: a bad file raises :class:`gis_data.importers.ImportError_` listing every bad value.

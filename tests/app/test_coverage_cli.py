@@ -70,7 +70,7 @@ def test_road_filter_and_report_files(sample_file: Path, tmp_path: Path, capsys:
     html = tmp_path / "report.html"
     assert main(["coverage", "--signs", str(sample_file), "--out", str(html)]) == 0
     text = html.read_text(encoding="utf-8")
-    assert "SYNTHETIC INVENTORY" in text
+    assert '<div class="synthetic" role="alert">SYNTHETIC sign inventory' in text
     assert "OpenStreetMap contributors" in text
     assert "太行一号旅游公路" in text
     table = tmp_path / "report.csv"

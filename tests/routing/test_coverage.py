@@ -82,6 +82,17 @@ def test_signs_every_km_on_first_half_cover_half_with_one_gap():
     assert result.to_json()["parameters"]["crs"] == "EPSG:32649"
 
 
+def test_geojson_layers_for_a_map():
+    signs = [sign(f"s{k}", k) for k in range(50)] + [sign("far", 20, 2.0)]
+    geo = analyse_coverage(STRAIGHT, signs, spots=[spot("bare", 80, 3)]).to_geojson()
+    layers = [f["properties"]["layer"] for f in geo["features"]]
+    assert layers == ["gap", "spot_without_approach_sign", "unmatched_sign"]
+    gap = geo["features"][0]["geometry"]
+    assert gap["type"] == "LineString"
+    assert gap["coordinates"][0] == pytest.approx(list(lonlat(X0 + 50_000, Y0)), abs=1e-5)
+    assert gap["coordinates"][-1] == pytest.approx(list(lonlat(X0 + 100_000, Y0)), abs=1e-5)
+
+
 def test_short_uncovered_stretches_count_but_are_not_gaps():
     signs = [sign(f"s{k}", 2.0 * k) for k in range(50)]  # every 2 km: 1 km covered, 1 km not
     road = analyse_coverage(STRAIGHT, signs, gap_km=5).to_json()["roads"][0]
