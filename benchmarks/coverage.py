@@ -89,7 +89,7 @@ def main() -> int:
         junctions=finder,
     )
     generate_s = time.perf_counter() - start
-    signs = [SignRecord.from_row({**r, "synthetic": True, "bearing": r["bearing"] or None}) for r in rows]
+    signs = [SignRecord.from_row(r) for r in rows]
 
     def analysis():
         return analyse_coverage(lines, signs, spots=spots, towns=towns, counties=counties, junctions=finder)

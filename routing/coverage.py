@@ -22,7 +22,7 @@ Method (every number is a keyword option; the defaults and why):
   km]`` instead; signs without a bearing are taken to face the digitised direction.
 * **Gaps** (``gap_km=5``). Uncovered stretches longer than this, within one segment, are listed:
   5 km is about four minutes at the 60-80 km/h the tourist roads are built for. Shorter uncovered
-  stretches still count against ``coverage_pct``.
+  stretches still count against ``coverage_pct``; slivers under 1 m are never listed.
 * **Approach signs** (``grades=("5A", "4A")``, ``spot_radius_km=10``, ``approach_km=2``). Every
   spot of those grades within the radius of a road (straight distance) gets a junction on that
   road from the junction finder (:mod:`routing.junctions`; nearest point of the road unless one
@@ -71,6 +71,7 @@ from routing.linear_ref import (
 )
 
 COUNTY_STEP_M = 100.0
+MIN_GAP_M = 1.0  # uncovered slivers shorter than this are rounding noise, never listed as gaps
 SIGN_KINDS = ("guide", "direction", "distance", "information", "other")
 OSM_CREDIT = "© OpenStreetMap contributors"
 SYNTHETIC_NOTICE = (
@@ -109,17 +110,27 @@ class SignRecord:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> SignRecord:
-        """From a ``signs`` model row (``target_spot_id``, ``road_id``) or an import row (``target_spot``, ``road``)."""
+        """From a ``signs`` model row (``target_spot_id``, ``road_id``) or an import/CSV row (``target_spot``,
+        ``road``; empty cells mean none, ``synthetic`` may be ``"true"``/``"false"``)."""
+
+        def number(key: str) -> float | None:
+            value = row.get(key)
+            return None if value is None or value == "" else float(value)
+
+        synthetic = row.get("synthetic") or False
+        if isinstance(synthetic, str):
+            synthetic = synthetic.strip().lower() in {"true", "1", "yes", "y"}
+        lat, lon = number("lat"), number("lon")
         return cls(
             id=str(row["id"]),
-            lat=float(row["lat"]) if row.get("lat") is not None else math.nan,
-            lon=float(row["lon"]) if row.get("lon") is not None else math.nan,
+            lat=math.nan if lat is None else lat,
+            lon=math.nan if lon is None else lon,
             kind=str(row.get("kind") or "other"),
             languages=str(row.get("languages") or "zh"),
             target_spot_id=row.get("target_spot_id", row.get("target_spot")) or None,
             road_id=row.get("road_id", row.get("road")) or None,
-            bearing=float(row["bearing"]) if row.get("bearing") is not None else None,
-            synthetic=bool(row.get("synthetic") or False),
+            bearing=number("bearing"),
+            synthetic=bool(synthetic),
         )
 
     @property
@@ -812,7 +823,7 @@ def _gaps(
     found: list[tuple[int, float, float]] = []
     for i in range(len(road.lines)):
         lo, hi = float(road.start_m[i]), float(road.end_m[i])
-        found.extend((i, a, b) for a, b in complement_within(cov_s, cov_e, lo, hi) if b - a > gap_m)
+        found.extend((i, a, b) for a, b in complement_within(cov_s, cov_e, lo, hi) if b - a > max(gap_m, MIN_GAP_M))
     if not found:
         return []
     seg = np.array([f[0] for f in found], dtype=np.int64)

@@ -100,6 +100,9 @@ def test_short_uncovered_stretches_count_but_are_not_gaps():
     assert road["gaps"] == []
     road = analyse_coverage(STRAIGHT, signs, gap_km=0.5).to_json()["roads"][0]
     assert len(road["gaps"]) == 50
+    touching = analyse_coverage(STRAIGHT, [sign(f"t{k}", k) for k in range(100)], gap_km=0).to_json()["roads"][0]
+    assert touching["gaps"] == []  # [k, k+1] and [k+1, k+2] touch up to rounding: no sliver gaps
+    assert touching["coverage_pct"] == pytest.approx(100.0, abs=1e-6)
 
 
 def test_reach_is_configurable_and_clipped_at_the_road_end():
@@ -384,6 +387,9 @@ def test_sign_record_from_import_and_model_rows():
         {"id": "a", "lat": 37.5, "lon": 111.0, "kind": "guide", "languages": "zh;en", "target_spot": "t", "road": "r"}
     )
     model = SignRecord.from_row({"id": "a", "lat": 37.5, "lon": 111.0, "target_spot_id": "t", "road_id": "r"})
+    csv_row = SignRecord.from_row({"id": "c", "lat": "37.5", "lon": "111", "bearing": "", "synthetic": "false"})
+    assert (csv_row.lat, csv_row.bearing, csv_row.synthetic) == (37.5, None, False)
+    assert SignRecord.from_row({"id": "d", "lat": 1, "lon": 2, "synthetic": "true", "bearing": "90"}).bearing == 90.0
     assert (imported.target_spot_id, imported.road_id, imported.language_set) == ("t", "r", frozenset({"zh", "en"}))
     assert (model.target_spot_id, model.road_id, model.kind, model.languages) == ("t", "r", "other", "zh")
 
@@ -460,7 +466,7 @@ def test_sample_is_synthetic_seeded_and_exercises_the_audit():
     assert rows == generate_sample(roads, spots=spots, seed=3, count=400)
     assert rows != generate_sample(roads, spots=spots, seed=4, count=400)
     assert sample_csv(rows).splitlines()[0] == "id,lat,lon,kind,languages,target_spot,road,bearing,synthetic,source"
-    signs = [SignRecord.from_row({**r, "synthetic": True, "bearing": r["bearing"] or None}) for r in rows]
+    signs = [SignRecord.from_row(r) for r in rows]
     data = analyse_coverage(roads, signs, spots=spots).to_json()
     assert data["synthetic_inventory"] is True
     offroad = {r["id"] for r in rows if "-offroad-" in r["id"]}
