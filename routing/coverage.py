@@ -395,7 +395,34 @@ class CoverageResult:
         raise LookupError(msg)
 
     def to_json(self) -> dict[str, Any]:
-        """The report as JSON-safe dicts and lists (see ``docs`` in :mod:`routing.coverage`)."""
+        """The report as JSON-safe dicts and lists.
+
+        Keys (km rounded to 0.001, coordinates WGS84 to 1e-6):
+
+        * ``synthetic_inventory`` (bool: any sign synthetic), ``notice`` (the SYNTHETIC notice or null);
+        * ``inventory``: ``source``, ``signs``, ``synthetic_signs``, ``signs_on_other_roads``;
+        * ``parameters``: every option used (``tolerance_m``, ``reach_km``, ``gap_km``, ``spot_radius_km``,
+          ``approach_km``, ``grades``, ``use_bearing``, ``require_both_sides``, ``crs``, ``junctions``,
+          ``county_step_m``, ``roads``); ``method``: one sentence per rule;
+        * ``totals``: ``roads``, ``length_km``, ``covered_km``, ``coverage_pct``, ``signs_matched``,
+          ``unmatched_signs``, ``spots_checked``, ``spots_without_approach_sign``;
+        * ``roads[]``: ``road_id``, ``name``, ``segments``, ``official_km``, ``length_km`` (of the
+          geometry), ``covered_km``, ``coverage_pct``, ``signs_matched``, ``signs_by_kind``,
+          ``multilingual_signs``, ``multilingual_share`` (null without signs), ``gaps_km``,
+          ``gaps[]`` (``start_km``, ``end_km``, ``km``, ``segment``, ``mid_lat``, ``mid_lon``,
+          ``nearest_town``, ``nearest_town_km``, ``map_link``), ``counties[]`` (``adcode`` (null for
+          the part outside every polygon), ``city``, ``county``, ``length_km``, ``covered_km``,
+          ``coverage_pct``), ``spots_checked``, ``spots_without_approach_sign``;
+        * ``unmatched_signs[]``: ``id``, ``lat``, ``lon``, ``kind``, ``road_id`` (as named),
+          ``nearest_road``, ``distance_m``, ``reason``;
+        * ``spots_without_approach_sign[]`` and ``spots_with_approach_sign[]``, one entry per (spot,
+          road): ``spot_id``, ``name``, ``grade``, ``road_id``, ``segment``, ``junction_km``,
+          ``junction_lat``, ``junction_lon``, ``distance_to_road_km``, ``access_km``,
+          ``junction_method``, ``map_link``, ``forward_signs``/``backward_signs`` (ids of the guide
+          signs serving travellers in / against the digitised direction), ``served``;
+        * ``spots_not_located[]``: ``spot_id``, ``name``, ``grade`` of spots of the grades without a point;
+        * ``attribution``: the OpenStreetMap credit.
+        """
         length = sum(r.length_km for r in self.roads)
         covered = sum(r.covered_km for r in self.roads)
         return {

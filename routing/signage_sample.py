@@ -18,9 +18,9 @@ same roads and spots):
    is a direction sign when there is no such spot.
 3. **Approach signs.** For each spot of ``grades`` within ``spot_radius_km`` of a road, at its
    junction (found with the same junction finder as the audit): two spots in three get a guide
-   sign 20-90 % of ``approach_km`` before the junction, on a random side (naming the spot, or for
-   three in ten no target); the others get none, and every other one of those gets a *decoy*
-   guide sign at the same place naming another spot, which must not count.
+   sign 20-90 % of ``approach_km`` before the junction, on a random side that has room (naming
+   the spot, or for three in ten no target); the others get none, and every other one of those
+   gets a *decoy* guide sign at the same place naming another spot, which must not count.
 4. **Off-road signs.** ``max(3, count // 200)`` signs 0.5-5 km beside a road (farther than 300 m
    from every road), which the audit must list as unmatched.
 5. Every point lies inside ``inside`` (default: anywhere), e.g. the province polygon, so that the
@@ -210,6 +210,8 @@ def generate_sample(
         side = 1 if u < 0.5 else -1  # +1: before the junction in the digitised direction
         for _ in range(_MAX_TRIES):
             off = rng.uniform(0.2, 0.9) * approach_km * 1000.0
+            if not road.start_m[seg] <= jm - side * off <= road.end_m[seg]:
+                side = -side  # no room on this side (junction near a segment end): use the other one
             m = float(np.clip(jm - side * off, road.start_m[seg], road.end_m[seg]))
             lon, lat, heading = _place(road, np.array([m]), np.array([seg]), rng.normal(0.0, 15.0, size=1))
             if inside(lon, lat)[0]:
