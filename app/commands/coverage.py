@@ -39,17 +39,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Audit the sign inventory along the No.1 tourist roads: coverage per road and county, "
         "gaps, graded spots without an approach sign, signs off every road.",
     )
-    parser.add_argument("--signs", type=Path, help="sign file (CSV/GeoJSON, import columns); default: database signs")
+    parser.add_argument(
+        "--signs", type=Path, metavar="FILE", help="sign file (CSV/GeoJSON, import columns); default: database signs"
+    )
     parser.add_argument("--road", choices=ROADS, action="append", help="road to report (repeatable; default all)")
-    parser.add_argument("--tolerance-m", type=_positive, default=cov.DEFAULT_TOLERANCE_M, help="snap tolerance (m)")
-    parser.add_argument("--reach-km", type=_positive, default=cov.DEFAULT_REACH_KM, help="stretch a sign covers (km)")
-    parser.add_argument("--gap-km", type=_positive, default=cov.DEFAULT_GAP_KM, help="list gaps longer than this")
-    parser.add_argument(
-        "--spot-radius-km", type=_positive, default=cov.DEFAULT_SPOT_RADIUS_KM, help="check spots this near a road"
-    )
-    parser.add_argument(
-        "--approach-km", type=_positive, default=cov.DEFAULT_APPROACH_KM, help="guide sign within this before junction"
-    )
+    for flag, default, metavar, text in (
+        ("--tolerance-m", cov.DEFAULT_TOLERANCE_M, "M", "farthest a sign may be from its road"),
+        ("--reach-km", cov.DEFAULT_REACH_KM, "KM", "stretch after a sign that it covers"),
+        ("--gap-km", cov.DEFAULT_GAP_KM, "KM", "list uncovered stretches longer than this"),
+        ("--spot-radius-km", cov.DEFAULT_SPOT_RADIUS_KM, "KM", "check graded spots this near a road"),
+        ("--approach-km", cov.DEFAULT_APPROACH_KM, "KM", "a guide sign must be this near before the junction"),
+    ):
+        parser.add_argument(
+            flag, type=_positive, default=default, metavar=metavar, help=f"{text} (default {default:g})"
+        )
     parser.add_argument(
         "--grades", default=",".join(cov.DEFAULT_GRADES), help="spot grades to check, comma-separated (default 5A,4A)"
     )
@@ -64,11 +67,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--crs", help="metric CRS to measure in (default: UTM zone of the roads, EPSG:32649)")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the report as JSON")
-    out.add_argument("--out", type=Path, help="write the report to FILE (.html, .json or .csv)")
+    out.add_argument("--out", type=Path, metavar="FILE", help="write the report to FILE (.html, .json or .csv)")
     parser.set_defaults(func=run)
     sub = parser.add_subparsers(dest="coverage_command", metavar="sample")
     sample = sub.add_parser("sample", help="write a SYNTHETIC sign inventory along the routed roads (CSV)")
-    sample.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    sample.add_argument("--out", type=Path, required=True, metavar="FILE.csv", help="CSV file to write")
     sample.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     sample.add_argument("--count", type=int, default=2500, help="number of signs (default 2500)")
     sample.set_defaults(func=run_sample)
