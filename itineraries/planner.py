@@ -9,6 +9,7 @@ in a town with at least the group's beds; visits respect opening hours and closu
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -52,7 +53,7 @@ class _Vertex:
 
 
 def _hhmm(minutes: float) -> str:
-    total = int(round(minutes))
+    total = round(minutes)
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
@@ -81,8 +82,10 @@ def _resolve_places(request: TripRequest, catalog: Catalog) -> tuple[list[str], 
             msg = f"must-see {place.name_zh!r} is also in the excluded places"
             raise ValueError(msg)
         if catalog.candidate(place.id) is None:
-            why = "has no coordinates in the data" if place.id in catalog.unlocated_spots else (
-                "is not open to visitors as far as the data show"
+            why = (
+                "has no coordinates in the data"
+                if place.id in catalog.unlocated_spots
+                else ("is not open to visitors as far as the data show")
             )
             raise InfeasibleTrip([f"must-see {place.name_zh} ({place.id}) {why}"])
         if place.id not in must:
@@ -105,8 +108,7 @@ def build_problem(
         lodging = _lodging_at(place, catalog)
         if lodging is not None:
             return index[lodging.id]
-        vertices.append(_Vertex("endpoint", f"{label}:{place.id}", place.name_zh, place.name_en, place.lat,
-                                place.lon))
+        vertices.append(_Vertex("endpoint", f"{label}:{place.id}", place.name_zh, place.name_en, place.lat, place.lon))
         return len(vertices) - 1
 
     start = endpoint(start_place, "start")
@@ -151,11 +153,15 @@ def build_problem(
             tw_open[d, i] = earliest
             tw_close[d, i] = latest
         if not available[:, i].any() and c.id in must:
-            closed_every_day.append(c.id)
+            closed_every_day.append(c.name_zh)
     if closed_every_day:
-        names = ", ".join(vertices[index_of].name_zh for index_of in range(n) if vertices[index_of].id in closed_every_day)
-        raise InfeasibleTrip([f"must-see {names} is closed (or its opening hours do not fit the day) on every "
-                              f"day from {dates[0]} to {dates[-1]}"])
+        names = ", ".join(closed_every_day)
+        raise InfeasibleTrip(
+            [
+                f"must-see {names} is closed (or its opening hours do not fit the day) on every "
+                f"day from {dates[0]} to {dates[-1]}"
+            ]
+        )
 
     allowed = np.zeros((days, n), dtype=bool)
     for i in hotels:
@@ -166,11 +172,19 @@ def build_problem(
         allowed[days - 1, :] = False
         allowed[days - 1, end] = True
     data = ProblemData(
-        travel=travel, scores=scores, hotels=hotels, start=start, end=end,
+        travel=travel,
+        scores=scores,
+        hotels=hotels,
+        start=start,
+        end=end,
         trip_limits=np.full(days, float(request.window_minutes)),
         trip_travel_limits=np.full(days, request.max_drive_hours * 60.0),
-        service=service, available=available, time_window_open=tw_open, time_window_close=tw_close,
-        hotel_allowed=allowed, mandatory=tuple(i for i, v in enumerate(vertices) if v.id in must),
+        service=service,
+        available=available,
+        time_window_open=tw_open,
+        time_window_close=tw_close,
+        hotel_allowed=allowed,
+        mandatory=tuple(i for i, v in enumerate(vertices) if v.id in must),
         name=f"trip from {request.start}",
     )
     facts = {"nights_possible": int(allowed[: max(days - 1, 1)].any(axis=0).sum())}
@@ -178,7 +192,12 @@ def build_problem(
 
 
 def plan_trip(
-    request: TripRequest, catalog: Catalog, router: Router, *, cache_dir: Path | None = None, seed: int = 0,
+    request: TripRequest,
+    catalog: Catalog,
+    router: Router,
+    *,
+    cache_dir: Path | None = None,
+    seed: int = 0,
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> Itinerary:
     """Plan the trip, or raise :class:`InfeasibleTrip` saying why none exists.
@@ -204,8 +223,13 @@ def plan_trip(
     return _assemble(request, data, vertices, result, router)
 
 
-def _assemble(request: TripRequest, data: ProblemData, vertices: list[_Vertex], result: Any, router: Router,
-              ) -> Itinerary:
+def _assemble(
+    request: TripRequest,
+    data: ProblemData,
+    vertices: list[_Vertex],
+    result: Any,
+    router: Router,
+) -> Itinerary:
     day_start = request.day_start_time.hour * 60 + request.day_start_time.minute
     days: list[Day] = []
     geometries: dict[str, list[list[float]]] = {}
@@ -224,15 +248,29 @@ def _assemble(request: TripRequest, data: ProblemData, vertices: list[_Vertex], 
         legs: list[Leg] = []
         drive_km = drive_min = 0.0
         visit_total = 0
-        for k, (a, b) in enumerate(zip(trip[:-1], trip[1:], strict=True)):
+        for k, (a, b) in enumerate(itertools.pairwise(trip)):
             va, vb = vertices[a], vertices[b]
-            leg = router.leg(Waypoint(va.name_zh, va.lat, va.lon), Waypoint(vb.name_zh, vb.lat, vb.lon),
-                             prefer_tourist_roads=request.prefer_tourist_roads)
+            leg = router.leg(
+                Waypoint(va.name_zh, va.lat, va.lon),
+                Waypoint(vb.name_zh, vb.lat, vb.lon),
+                prefer_tourist_roads=request.prefer_tourist_roads,
+            )
             leg_id = f"d{d + 1}l{k + 1}"
             geometries[leg_id] = [[round(float(x), 5), round(float(y), 5)] for x, y in leg.coords]
             on_roads = {r: round(leg.tourist_road_km.get(r, 0.0), 1) for r in ROAD_IDS}
-            legs.append(Leg(leg_id, va.id, vb.id, va.name_zh, vb.name_zh, round(leg.km, 1), round(leg.minutes, 1),
-                            on_roads, leg_id))
+            legs.append(
+                Leg(
+                    leg_id,
+                    va.id,
+                    vb.id,
+                    va.name_zh,
+                    vb.name_zh,
+                    round(leg.km, 1),
+                    round(leg.minutes, 1),
+                    on_roads,
+                    leg_id,
+                )
+            )
             drive_km += leg.km
             drive_min += leg.minutes
             for r in ROAD_IDS:
@@ -254,9 +292,25 @@ def _assemble(request: TripRequest, data: ProblemData, vertices: list[_Vertex], 
                     stop_notes.append("opening hours are a default (no sourced figure)")
                 if c.season_note:
                     stop_notes.append(c.season_note)
-                stops.append(Stop(c.id, c.layer, c.name_zh, c.name_en, c.grade, c.lat, c.lon, _hhmm(arrive),
-                                  _hhmm(begin), _hhmm(clock), visit, c.visit_is_default, c.ticket_cny, member,
-                                  stop_notes))
+                stops.append(
+                    Stop(
+                        c.id,
+                        c.layer,
+                        c.name_zh,
+                        c.name_en,
+                        c.grade,
+                        c.lat,
+                        c.lon,
+                        _hhmm(arrive),
+                        _hhmm(begin),
+                        _hhmm(clock),
+                        visit,
+                        c.visit_is_default,
+                        c.ticket_cny,
+                        member,
+                        stop_notes,
+                    )
+                )
                 visited += 1
                 if request.themes and set(member) & set(request.themes):
                     theme_hits += 1
@@ -273,15 +327,28 @@ def _assemble(request: TripRequest, data: ProblemData, vertices: list[_Vertex], 
             if lp.beds_estimated:
                 notes.add("bed counts marked as estimates are jinlv's labelled estimate, not statistics")
         first = vertices[trip[0]]
-        days.append(Day(
-            index=d + 1, date=date.isoformat(),
-            start={"id": first.id, "name_zh": first.name_zh, "name_en": first.name_en, "lat": first.lat,
-                   "lon": first.lon, "time": _hhmm(day_start)},
-            stops=stops, legs=legs, overnight=overnight,
-            end={"id": last.id, "name_zh": last.name_zh, "name_en": last.name_en, "lat": last.lat, "lon": last.lon},
-            drive_km=round(drive_km, 1), drive_minutes=round(drive_min, 1), visit_minutes=visit_total,
-            ends_at=_hhmm(clock),
-        ))
+        days.append(
+            Day(
+                index=d + 1,
+                date=date.isoformat(),
+                start={
+                    "id": first.id,
+                    "name_zh": first.name_zh,
+                    "name_en": first.name_en,
+                    "lat": first.lat,
+                    "lon": first.lon,
+                    "time": _hhmm(day_start),
+                },
+                stops=stops,
+                legs=legs,
+                overnight=overnight,
+                end={"id": last.id, "name_zh": last.name_zh, "name_en": last.name_en, "lat": last.lat, "lon": last.lon},
+                drive_km=round(drive_km, 1),
+                drive_minutes=round(drive_min, 1),
+                visit_minutes=visit_total,
+                ends_at=_hhmm(clock),
+            )
+        )
         total_km += drive_km
         total_minutes += drive_min
     totals = {
@@ -297,10 +364,19 @@ def _assemble(request: TripRequest, data: ProblemData, vertices: list[_Vertex], 
         "tourist_road_share": round(sum(road_km.values()) / total_km, 3) if total_km else 0.0,
         "theme_share": round(theme_hits / visited, 3) if (visited and request.themes) else None,
     }
-    solver = {"seconds": round(result.runtime, 3), "iterations": result.iterations, "seed": result.seed,
-              "objective": round(result.objective, 2), "vertices": data.num_vertices,
-              "hotels": len(data.hotels)}
-    return Itinerary(request=request.model_dump(mode="json"), days=days, totals=totals, geometries=geometries,
-                     solver=solver, notes=sorted(notes))
-
-
+    solver = {
+        "seconds": round(result.runtime, 3),
+        "iterations": result.iterations,
+        "seed": result.seed,
+        "objective": round(result.objective, 2),
+        "vertices": data.num_vertices,
+        "hotels": len(data.hotels),
+    }
+    return Itinerary(
+        request=request.model_dump(mode="json"),
+        days=days,
+        totals=totals,
+        geometries=geometries,
+        solver=solver,
+        notes=sorted(notes),
+    )

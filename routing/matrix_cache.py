@@ -27,7 +27,11 @@ def matrix_key(router: Router, points: Sequence[Waypoint], *, prefer_tourist_roa
 
 
 def cached_matrix(
-    router: Router, points: Sequence[Waypoint], *, cache_dir: Path | None, prefer_tourist_roads: float = 1.0,
+    router: Router,
+    points: Sequence[Waypoint],
+    *,
+    cache_dir: Path | None,
+    prefer_tourist_roads: float = 1.0,
     with_km: bool = False,
 ) -> TravelMatrix:
     """``router.matrix(points)``, from memory or ``cache_dir`` when the same request was made before."""
@@ -41,8 +45,10 @@ def cached_matrix(
         try:
             with np.load(path, allow_pickle=False) as data:
                 matrix = TravelMatrix(
-                    labels=tuple(str(x) for x in data["labels"]), minutes=data["minutes"],
-                    km=data["km"] if "km" in data else None, cost=data["cost"],
+                    labels=tuple(str(x) for x in data["labels"]),
+                    minutes=data["minutes"],
+                    km=data.get("km", None),
+                    cost=data["cost"],
                 )
         except (OSError, ValueError, KeyError):
             matrix = None  # a damaged cache file is recomputed and overwritten
