@@ -8,13 +8,22 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgresql+psycopg://jinlv:jinlv@127.0.0.1:5432/jinlv_test
 
-.PHONY: run setup test lint system-deps postgres clean
+.PHONY: run setup assets test lint system-deps postgres clean
 
 run: setup ## set everything up (first time) and serve the app on http://$(HOST):$(PORT)
 	$(JINLV) serve --host $(HOST) --port $(PORT)
 
-setup: $(VENV)/.installed ## create .venv, install, build the data and assets (first time only)
+setup: $(VENV)/.installed assets ## create .venv, install, build the data and assets (first time only)
 	$(JINLV) data build
+
+assets: static/vendor/versions.json ## front-end assets served by the app (Leaflet, Swagger UI) from npm, no CDN
+
+# npm ci installs exactly package-lock.json into static/node_modules (install scripts off: none is
+# needed, and swagger-ui-dist's dependency would only send analytics); vendor.mjs copies the files
+# the app serves into static/vendor/ (git-ignored).
+static/vendor/versions.json: static/package.json static/package-lock.json static/vendor.mjs
+	cd static && SCARF_ANALYTICS=false npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	node static/vendor.mjs
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,4 +50,4 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format --check .
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var static/node_modules static/vendor

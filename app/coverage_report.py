@@ -68,7 +68,14 @@ def template_env() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     env.filters["num"] = _num
     env.filters["pct"] = lambda x: "–" if x is None else f"{x:.1f} %"
+    # English by default; the web pages pass their own translator as ``_`` / ``_n`` in the context.
+    env.globals["_"] = _english
+    env.globals["_n"] = lambda singular, plural, n, **values: _english(singular if n == 1 else plural, n=n, **values)
     return env
+
+
+def _english(text: str, **values: Any) -> str:
+    return text.format(**values) if values else text
 
 
 def _num(value: float | None, digits: int = 1) -> str:

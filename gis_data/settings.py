@@ -9,6 +9,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 
 class Settings(BaseSettings):
@@ -28,6 +30,13 @@ class Settings(BaseSettings):
     # The embedded network has no minor roads: the farthest graded spot (碛口) is 21 km from it.
     max_snap_km: float = Field(default=25.0, gt=0, description="farthest a point may lie from any road")
     api_token: str | None = Field(default=None, description="token for write endpoints (imports)")
+    tiles: str = Field(
+        default=OSM_TILES,
+        description="raster tile URL template of the web maps ({z}/{x}/{y}), or 'none' for the vector basemap only",
+    )
+    tiles_attribution: str = Field(default=OSM_ATTRIBUTION, description="credit shown for the tiles (HTML)")
+    plan_time_limit: float = Field(default=0.8, gt=0, le=60, description="seconds the trip solver may search")
+    max_concurrent_plans: int = Field(default=2, ge=1, le=64, description="trips planned at the same time")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 

@@ -1,0 +1,1 @@
+"""What the routers call: planning and saving trips, coverage audits, map layers."""
