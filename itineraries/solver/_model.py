@@ -66,6 +66,8 @@ class Model:
             ends[-1] = last
         self.hotel_ok = ends
         self.penalty = np.asarray(data.hotel_penalty)
+        # Trips without time windows or travel limits run on the compiled kernels.
+        self.fast = not self.has_tw and not self.has_travel_limit.any()
         # Vertices by increasing round-trip time from each vertex, for spatial shakes.
         self.neighbours = np.argsort(self.travel + self.travel.T, axis=1, kind="stable")
         finite = np.isfinite(self.travel)

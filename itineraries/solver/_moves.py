@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from itineraries.solver import _kernels
 from itineraries.solver._model import Model, Route
 
 _EPS = 1e-9
@@ -127,6 +128,28 @@ def fill(
     ``trips`` optionally masks the trips that may receive POIs; ``tabu`` POIs are not inserted.
     ``weights`` replace the scores in the ratio. Returns the set of trips that changed.
     """
+    if model.fast:
+        packed = _pack(model, sol)
+        visited = sol.visited.copy()
+        done = _kernels.fill(
+            model.travel,
+            model.service,
+            model.cost,
+            model.scores if weights is None else weights,
+            model.scores,
+            model.candidates,
+            np.zeros(model.n, dtype=np.bool_) if tabu is None else tabu,
+            model.mandatory,
+            model.limits,
+            model.total_limit,
+            *packed,
+            visited,
+            noise if rng is not None else 0.0,
+            int(rng.integers(2**31 - 2)) if rng is not None else 0,
+            np.ones(model.num_trips, dtype=np.bool_) if trips is None else trips,
+        )
+        _unpack(model, sol, packed, visited)
+        return set(np.flatnonzero(done).tolist())
     num_trips = model.num_trips
     n = model.n
     costs = np.full((num_trips, n), np.inf)
@@ -217,6 +240,9 @@ def improve(
     The first fill skips the ``tabu`` POIs (typically those just removed by a shake) so that the
     search does not rebuild the tour it started from.
     """
+    if model.fast:
+        _improve_compiled(model, sol, rng, changed, noise, tabu, weights)
+        return
     if tabu is not None:
         changed = changed | fill(model, sol, rng, noise=noise, tabu=tabu, weights=weights)
         for d in sorted(changed):
@@ -236,6 +262,59 @@ def improve(
         if not changed:
             break
         changed |= fill(model, sol)
+
+
+def _pack(model: Model, sol: Solution) -> tuple[np.ndarray, ...]:
+    routes = np.zeros((model.num_trips, model.n + 2), dtype=np.int64)
+    lengths = np.array([len(t) for t in sol.trips], dtype=np.int64)
+    for d, trip in enumerate(sol.trips):
+        routes[d, : len(trip)] = trip
+    return routes, lengths, np.array(sol.durations, dtype=np.float64), np.array(sol.travels, dtype=np.float64)
+
+
+def _unpack(model: Model, sol: Solution, packed: tuple[np.ndarray, ...], visited: np.ndarray) -> None:
+    routes, lengths, durations, travels = packed
+    sol.trips = [routes[d, : lengths[d]].tolist() for d in range(model.num_trips)]
+    sol.durations = durations.tolist()
+    sol.travels = travels.tolist()
+    sol.visited = visited
+    sol.score = float(model.scores[visited].sum())
+
+
+def _improve_compiled(
+    model: Model,
+    sol: Solution,
+    rng: np.random.Generator | None,
+    changed: set[int],
+    noise: float,
+    tabu: np.ndarray | None,
+    weights: np.ndarray | None,
+) -> None:
+    packed = _pack(model, sol)
+    visited = sol.visited.copy()
+    changed_in = np.zeros(model.num_trips, dtype=np.bool_)
+    changed_in[list(changed)] = True
+    seed = int(rng.integers(2**31 - 2)) if rng is not None else 0
+    _kernels.improve(
+        model.travel,
+        model.service,
+        model.cost,
+        model.scores,
+        model.scores if weights is None else weights,
+        model.candidates,
+        model.mandatory,
+        model.limits,
+        model.total_limit,
+        model.symmetric,
+        *packed,
+        visited,
+        np.zeros(model.n, dtype=np.bool_) if tabu is None else tabu,
+        tabu is not None,
+        noise if rng is not None else 0.0,
+        seed,
+        changed_in,
+    )
+    _unpack(model, sol, packed, visited)
 
 
 def relocate(model: Model, sol: Solution) -> set[int]:
