@@ -27,7 +27,6 @@ from itineraries.ophs_reader import read_ophs  # noqa: E402
 from itineraries.solver import solve  # noqa: E402
 
 
-
 def _data_folder() -> Path:
     """``shared/data/ophs`` beside the checkout (or beside its parent, for git worktrees)."""
     override = os.environ.get("JINLV_OPHS_DATA")
@@ -83,8 +82,19 @@ def main(argv: list[str] | None = None) -> int:
         gap = None if not known else 100.0 * (known - score) / known
         rows.append((data.name, score, known, gap, seconds, feasible))
         if args.json:
-            print(json.dumps({"instance": data.name, "score": score, "best_known": known, "gap": gap,
-                              "seconds": round(seconds, 4), "feasible": feasible}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "instance": data.name,
+                        "score": score,
+                        "best_known": known,
+                        "gap": gap,
+                        "seconds": round(seconds, 4),
+                        "feasible": feasible,
+                    }
+                ),
+                flush=True,
+            )
         else:
             print(
                 f"{data.name:<18} {score:>8g} {_fmt(known, 'g'):>8} {_fmt(gap, '.3f'):>7} "
@@ -114,8 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         print("-" * 60)
         print(f"instances            {len(rows)}  (infeasible: {infeasible})")
         if gaps:
-            print(f"at best known        {at_best}/{len(gaps)} = {totals['at_best_known_pct']:.1f} %"
-                  f"  (above: {above})")
+            print(
+                f"at best known        {at_best}/{len(gaps)} = {totals['at_best_known_pct']:.1f} %"
+                f"  (above: {above})"
+            )
             print(f"mean gap             {totals['mean_gap_pct']:.4f} %")
         print(f"mean seconds         {totals['mean_seconds']:.3f}")
         print(f"max seconds          {totals['max_seconds']:.3f}")

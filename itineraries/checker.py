@@ -6,6 +6,7 @@ it recomputes every trip from the problem's matrix and checks every rule.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from collections.abc import Sequence
@@ -110,7 +111,7 @@ def check_solution(data: ProblemData, trips: Sequence[Sequence[int]]) -> CheckRe
     for d, trip in enumerate(trips):
         clock = 0.0
         driven = 0.0
-        for a, b in zip(trip[:-1], trip[1:], strict=True):
+        for a, b in itertools.pairwise(trip):
             leg = float(data.travel[a][b])
             driven += leg
             clock += float(data.service[a]) + leg
@@ -120,11 +121,15 @@ def check_solution(data: ProblemData, trips: Sequence[Sequence[int]]) -> CheckRe
             closes = float(data.time_window_close[d][b])
             clock = max(clock, opens)
             if clock > closes:
-                bad.append(f"trip {d}: service at POI {b} starts at {clock:.6g}, after its close {closes:.6g}")
+                bad.append(
+                    f"trip {d}: service at POI {b} starts at {clock:.6g}, after its close {closes:.6g}"
+                )
         durations.append(clock)
         travels.append(driven)
         limit = float(data.trip_limits[d]) * (1.0 + data.tolerance)
-        if not clock <= limit:
+        if not math.isfinite(clock):
+            bad.append(f"trip {d}: uses an unreachable (infinite) leg")
+        elif not clock <= limit:
             bad.append(f"trip {d}: duration {clock:.9g} exceeds its limit {limit:.9g}")
         travel_limit = float(data.trip_travel_limits[d]) * (1.0 + data.tolerance)
         if not driven <= travel_limit:

@@ -10,8 +10,9 @@ in a town with at least the group's beds; visits respect opening hours and closu
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -93,10 +94,22 @@ def _resolve_places(request: TripRequest, catalog: Catalog) -> tuple[list[str], 
     return must, excluded
 
 
+BedsLeft = Callable[[str, date], int]
+
+
 def build_problem(
-    request: TripRequest, catalog: Catalog, router: Router, *, cache_dir: Path | None = None
+    request: TripRequest,
+    catalog: Catalog,
+    router: Router,
+    *,
+    cache_dir: Path | None = None,
+    beds_left: BedsLeft | None = None,
 ) -> tuple[ProblemData, list[_Vertex], dict[str, Any]]:
-    """The OPHS problem for ``request``, its vertices, and facts needed to explain infeasibility."""
+    """The OPHS problem for ``request``, its vertices, and facts needed to explain infeasibility.
+
+    ``beds_left(town_id, night)`` gives the beds still free in a town on a night (when several
+    groups share the towns, e.g. in an agency batch); default: all of the town's beds.
+    """
     start_place = _locate(catalog.gazetteer.resolve(request.start), "start")
     must, excluded = _resolve_places(request, catalog)
     vertices: list[_Vertex] = []
@@ -166,8 +179,11 @@ def build_problem(
     allowed = np.zeros((days, n), dtype=bool)
     for i in hotels:
         v = vertices[i]
-        if v.kind == "lodging" and v.lodging.beds >= request.group_size:
-            allowed[:, i] = True
+        if v.kind != "lodging":
+            continue
+        for d, night in enumerate(dates):
+            free = v.lodging.beds if beds_left is None else beds_left(v.lodging.id, night)
+            allowed[d, i] = free >= request.group_size
     if end is not None:
         allowed[days - 1, :] = False
         allowed[days - 1, end] = True
@@ -199,6 +215,7 @@ def plan_trip(
     cache_dir: Path | None = None,
     seed: int = 0,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    beds_left: BedsLeft | None = None,
 ) -> Itinerary:
     """Plan the trip, or raise :class:`InfeasibleTrip` saying why none exists.
 
@@ -209,9 +226,9 @@ def plan_trip(
     LookupError, ValueError
         Unknown or unroutable places in the request.
     """
-    data, vertices, facts = build_problem(request, catalog, router, cache_dir=cache_dir)
+    data, vertices, facts = build_problem(request, catalog, router, cache_dir=cache_dir, beds_left=beds_left)
     if request.days > 1 and facts["nights_possible"] == 0:
-        raise InfeasibleTrip([f"no lodging town has {request.group_size} beds for the group"])
+        raise InfeasibleTrip([f"no lodging town has {request.group_size} free beds for the group"])
     result = solve(data, seed=seed, time_limit=time_limit)
     if not result.feasible:
         reasons = list(result.reasons)

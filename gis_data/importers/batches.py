@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,7 +111,10 @@ def import_file(engine: Engine, layer: str, data: bytes, *, filename: str, actor
         session.add(batch)
         session.flush()
         inserted = replaced = 0
-        for row in rows:
+        pause_after = _pause_after_rows()
+        for k, row in enumerate(rows):
+            if k == pause_after:
+                _pause_mid_import(session)
             existing = session.get(schema.model, row["id"])
             before = _jsonable(_row_dict(existing)) if existing is not None else None
             session.add(
@@ -133,6 +138,19 @@ def import_file(engine: Engine, layer: str, data: bytes, *, filename: str, actor
         )
         session.flush()
         return ImportResult(batch.id, layer, len(rows), inserted, replaced, ignored)
+
+
+def _pause_after_rows() -> int | None:
+    """Fault injection for the durability tests: ``JINLV_TEST_PAUSE_IMPORT_AFTER=N`` stops an import
+    after N rows are written inside its transaction, so that a test can kill the process there."""
+    value = os.environ.get("JINLV_TEST_PAUSE_IMPORT_AFTER")
+    return int(value) if value else None
+
+
+def _pause_mid_import(session: Session) -> None:
+    session.flush()
+    print("import paused mid-transaction", flush=True)
+    time.sleep(3600)
 
 
 def list_batches(engine: Engine) -> list[dict[str, Any]]:

@@ -82,9 +82,8 @@ def solve(
         return failure([graph.explain()])
     shortest = graph.min_total()
     if shortest > model.total_limit:
-        return failure(
-            [f"no feasible hotel sequence: the shortest needs {shortest:g} > total limit {data.total_limit:g}"]
-        )
+        msg = f"no feasible hotel sequence: shortest takes {shortest:g} > total limit {data.total_limit:g}"
+        return failure([msg])
     unplaced = _diagnose_mandatory(model, graph)
     if unplaced:
         return failure(_mandatory_reasons(unplaced), unplaced)
@@ -181,7 +180,10 @@ def _diagnose_mandatory(model: Model, graph: HotelGraph) -> dict[int, str]:
                     fits = True
                     break
                 cost = model.cost[i, m] + model.cost[m, j]
-                if cost <= model.limits[d] and model.travel[i, m] + model.travel[m, j] <= model.travel_limits[d]:
+                if (
+                    cost <= model.limits[d]
+                    and model.travel[i, m] + model.travel[m, j] <= model.travel_limits[d]
+                ):
                     fits_ignoring_windows = True
             if fits:
                 break

@@ -87,9 +87,9 @@ class HotelGraph:
         for h in self.direct[night][before]:
             if h == current:
                 continue
-            if night + 1 < self.model.num_trips:
-                if sol_hotels[night + 2] not in self.direct[night + 1].get(h, ()):
-                    continue
+            last = night + 1 >= self.model.num_trips
+            if not last and sol_hotels[night + 2] not in self.direct[night + 1].get(h, ()):
+                continue
             out.append(h)
         return out
 
@@ -137,7 +137,9 @@ def _padded(model: Model, d: int, i: int, j: int) -> tuple[int, ...]:
     return tuple(hotels)
 
 
-def best_sequences(model: Model, graph: HotelGraph, values: PairValues, *, k: int) -> list[tuple[float, Sequence]]:
+def best_sequences(
+    model: Model, graph: HotelGraph, values: PairValues, *, k: int
+) -> list[tuple[float, Sequence]]:
     """Promising hotel sequences, best first.
 
     The ``4 k`` sequences with the highest summed pair values (minus hotel penalties) are

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,10 +10,10 @@ from numpy.typing import NDArray
 
 from itineraries.problem import ProblemData
 
-# Limits are shrunk by this relative margin so float round-off in the solver's incremental sums
-# can never make a tour that an independent recomputation finds over the limit. Relative, so a
-# zero limit (a day spent at the hotel) stays feasible.
-_MARGIN = 1e-9
+# The total limit is shrunk by this relative margin because the solver adds trip durations in
+# a different order than an independent recomputation would. Trip limits need none: every
+# accepted trip is re-timed exactly as the checker times it.
+_MARGIN = 1e-12
 
 Route = list[int]
 
@@ -37,6 +38,9 @@ class Model:
         self.num_trips = num_trips
         self.travel = np.ascontiguousarray(data.travel)
         self.service = np.where(data.is_hotel, 0.0, data.service)
+        # Plain lists: scalar look-ups in the timing loop are much faster than on arrays.
+        self._travel_rows = self.travel.tolist()
+        self._service_list = self.service.tolist()
         # Duration cost of a leg includes the service at its destination.
         self.cost = self.travel + self.service[None, :]
         self.is_hotel = data.is_hotel.copy()
@@ -47,8 +51,8 @@ class Model:
         self.open = np.where(data.is_hotel[None, :], 0.0, data.time_window_open)
         self.close = np.where(data.is_hotel[None, :], np.inf, data.time_window_close)
         self.has_tw = data.has_time_windows
-        self.limits = _shrink(data.effective_trip_limits())
-        self.travel_limits = _shrink(data.effective_travel_limits())
+        self.limits = data.effective_trip_limits()
+        self.travel_limits = data.effective_travel_limits()
         self.has_travel_limit = np.isfinite(self.travel_limits)
         self.total_limit = float(_shrink(np.array([data.effective_total_limit()]))[0])
         self.mandatory = np.zeros(n, dtype=bool)
@@ -62,6 +66,8 @@ class Model:
             ends[-1] = last
         self.hotel_ok = ends
         self.penalty = np.asarray(data.hotel_penalty)
+        # Trips without time windows or travel limits run on the compiled kernels.
+        self.fast = not self.has_tw and not self.has_travel_limit.any()
         # Vertices by increasing round-trip time from each vertex, for spatial shakes.
         self.neighbours = np.argsort(self.travel + self.travel.T, axis=1, kind="stable")
         finite = np.isfinite(self.travel)
@@ -71,28 +77,29 @@ class Model:
 
     def timing(self, route: Route, d: int) -> Timing:
         """Recompute the timing of ``route`` as trip ``d`` from scratch."""
-        travel = self.travel
+        travel = self._travel_rows
+        service = self._service_list
         clock = 0.0
         driven = 0.0
         ok = True
         if self.has_tw:
             open_d = self.open[d]
             close_d = self.close[d]
-            service = self.service
-            for a, b in zip(route[:-1], route[1:], strict=True):
-                leg = travel[a, b]
+            for a, b in itertools.pairwise(route):
+                leg = travel[a][b]
                 driven += leg
                 clock += service[a] + leg
                 if clock < open_d[b]:
-                    clock = open_d[b]
+                    clock = float(open_d[b])
                 if clock > close_d[b]:
                     ok = False
         else:
-            cost = self.cost
-            for a, b in zip(route[:-1], route[1:], strict=True):
-                clock += cost[a, b]
-                driven += travel[a, b]
-        ok = ok and clock <= self.limits[d] and driven <= self.travel_limits[d]
+            # Same arithmetic, in the same order, as the independent checker.
+            for a, b in itertools.pairwise(route):
+                leg = travel[a][b]
+                driven += leg
+                clock += service[a] + leg
+        ok = ok and clock < np.inf and clock <= self.limits[d] and driven <= self.travel_limits[d]
         return Timing(float(clock), float(driven), ok)
 
     def insertion_table(
@@ -165,4 +172,3 @@ class Model:
 
 def _shrink(limits: NDArray[np.float64]) -> NDArray[np.float64]:
     return limits * (1.0 - _MARGIN)
-

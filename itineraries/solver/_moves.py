@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from itineraries.solver import _kernels
 from itineraries.solver._model import Model, Route
 
 _EPS = 1e-9
@@ -127,6 +128,28 @@ def fill(
     ``trips`` optionally masks the trips that may receive POIs; ``tabu`` POIs are not inserted.
     ``weights`` replace the scores in the ratio. Returns the set of trips that changed.
     """
+    if model.fast:
+        packed = _pack(model, sol)
+        visited = sol.visited.copy()
+        done = _kernels.fill(
+            model.travel,
+            model.service,
+            model.cost,
+            model.scores if weights is None else weights,
+            model.scores,
+            model.candidates,
+            np.zeros(model.n, dtype=np.bool_) if tabu is None else tabu,
+            model.mandatory,
+            model.limits,
+            model.total_limit,
+            *packed,
+            visited,
+            noise if rng is not None else 0.0,
+            int(rng.integers(2**31 - 2)) if rng is not None else 0,
+            np.ones(model.num_trips, dtype=np.bool_) if trips is None else trips,
+        )
+        _unpack(model, sol, packed, visited)
+        return set(np.flatnonzero(done).tolist())
     num_trips = model.num_trips
     n = model.n
     costs = np.full((num_trips, n), np.inf)
@@ -140,7 +163,7 @@ def fill(
     allowed = model.candidates if tabu is None else model.candidates & ~tabu[None, :]
     while True:
         total_slack = model.total_limit - sum(sol.durations)
-        ok = allowed & ~sol.visited[None, :] & (incs <= total_slack)
+        ok = allowed & ~sol.visited[None, :] & (costs < np.inf) & (incs <= total_slack)
         if not ok.any():
             break
         must = ok & model.mandatory[None, :]
@@ -155,15 +178,14 @@ def fill(
         p = int(p)
         route = sol.trips[d]
         route.insert(int(poss[d, p]) + 1, p)
-        if model.has_tw:
-            timing = model.timing(route, d)
-            sol.durations[d] = timing.duration
-            sol.travels[d] = timing.travel
-        else:
-            sol.durations[d] += float(incs[d, p])
-            k = int(poss[d, p])
-            a, b = route[k], route[k + 2]
-            sol.travels[d] += float(model.travel[a, p] + model.travel[p, b] - model.travel[a, b])
+        timing = model.timing(route, d)
+        if not timing.feasible or sum(sol.durations) - sol.durations[d] + timing.duration > model.total_limit:
+            # The vectorised estimate was off by round-off: undo and never retry this pair.
+            route.remove(p)
+            costs[d, p] = incs[d, p] = np.inf
+            continue
+        sol.durations[d] = timing.duration
+        sol.travels[d] = timing.travel
         sol.visited[p] = True
         sol.score += float(model.scores[p])
         changed.add(d)
@@ -218,6 +240,9 @@ def improve(
     The first fill skips the ``tabu`` POIs (typically those just removed by a shake) so that the
     search does not rebuild the tour it started from.
     """
+    if model.fast:
+        _improve_compiled(model, sol, rng, changed, noise, tabu, weights)
+        return
     if tabu is not None:
         changed = changed | fill(model, sol, rng, noise=noise, tabu=tabu, weights=weights)
         for d in sorted(changed):
@@ -239,36 +264,95 @@ def improve(
         changed |= fill(model, sol)
 
 
+def _pack(model: Model, sol: Solution) -> tuple[np.ndarray, ...]:
+    routes = np.zeros((model.num_trips, model.n + 2), dtype=np.int64)
+    lengths = np.array([len(t) for t in sol.trips], dtype=np.int64)
+    for d, trip in enumerate(sol.trips):
+        routes[d, : len(trip)] = trip
+    return routes, lengths, np.array(sol.durations, dtype=np.float64), np.array(sol.travels, dtype=np.float64)
+
+
+def _unpack(model: Model, sol: Solution, packed: tuple[np.ndarray, ...], visited: np.ndarray) -> None:
+    routes, lengths, durations, travels = packed
+    sol.trips = [routes[d, : lengths[d]].tolist() for d in range(model.num_trips)]
+    sol.durations = durations.tolist()
+    sol.travels = travels.tolist()
+    sol.visited = visited
+    sol.score = float(model.scores[visited].sum())
+
+
+def _improve_compiled(
+    model: Model,
+    sol: Solution,
+    rng: np.random.Generator | None,
+    changed: set[int],
+    noise: float,
+    tabu: np.ndarray | None,
+    weights: np.ndarray | None,
+) -> None:
+    packed = _pack(model, sol)
+    visited = sol.visited.copy()
+    changed_in = np.zeros(model.num_trips, dtype=np.bool_)
+    changed_in[list(changed)] = True
+    seed = int(rng.integers(2**31 - 2)) if rng is not None else 0
+    _kernels.improve(
+        model.travel,
+        model.service,
+        model.cost,
+        model.scores,
+        model.scores if weights is None else weights,
+        model.candidates,
+        model.mandatory,
+        model.limits,
+        model.total_limit,
+        model.symmetric,
+        *packed,
+        visited,
+        np.zeros(model.n, dtype=np.bool_) if tabu is None else tabu,
+        tabu is not None,
+        noise if rng is not None else 0.0,
+        seed,
+        changed_in,
+    )
+    _unpack(model, sol, packed, visited)
+
+
 def relocate(model: Model, sol: Solution) -> set[int]:
     """Move one POI to another trip where it costs less time than it saves; return changed trips."""
     num_trips = model.num_trips
     if num_trips < 2 or model.has_tw:
         return set()
     cost = model.cost
-    total_slack = model.total_limit - sum(sol.durations)
-    best_gain = 1e-7
-    best: tuple[int, int, int, int] | None = None
-    tables = [sol.table(model, b) for b in range(num_trips)]
+    owner = []
+    where = []
+    savings = []
     for a in range(num_trips):
         route = np.asarray(sol.trips[a], dtype=np.intp)
         if len(route) < 3:
             continue
         inner = route[1:-1]
-        saving = cost[route[:-2], inner] + cost[inner, route[2:]] - cost[route[:-2], route[2:]]
-        for b in range(num_trips):
-            if b == a:
-                continue
-            b_cost, b_inc, b_pos = tables[b]
-            gain = saving - b_inc[inner]
-            gain = np.where(model.available[b, inner] & (b_inc[inner] <= total_slack + saving), gain, -np.inf)
-            k = int(np.argmax(gain))
-            if gain[k] > best_gain:
-                best_gain = float(gain[k])
-                best = (a, k + 1, b, int(b_pos[inner[k]]))
-    if best is None:
+        savings.append(cost[route[:-2], inner] + cost[inner, route[2:]] - cost[route[:-2], route[2:]])
+        owner.append(np.full(inner.size, a))
+        where.append(inner)
+    if not where:
         return set()
-    a, k, b, pos = best
-    v = sol.trips[a][k]
+    pois = np.concatenate(where)
+    trip_of = np.concatenate(owner)
+    saving = np.concatenate(savings)
+    tables = [sol.table(model, b) for b in range(num_trips)]
+    incs = np.stack([t[1] for t in tables])[:, pois]
+    total_slack = model.total_limit - sum(sol.durations)
+    ok = model.available[:, pois] & (trip_of[None, :] != np.arange(num_trips)[:, None])
+    ok &= (incs < np.inf) & (incs <= total_slack + saving[None, :])
+    gain = np.where(ok, saving[None, :] - incs, -np.inf)
+    b, i = np.unravel_index(np.argmax(gain), gain.shape)
+    if gain[b, i] <= 1e-7:
+        return set()
+    b = int(b)
+    a = int(trip_of[i])
+    v = int(pois[i])
+    k = sol.trips[a].index(v)
+    pos = int(tables[b][2][v])
     route_a = sol.trips[a][:k] + sol.trips[a][k + 1 :]
     route_b = list(sol.trips[b])
     route_b.insert(pos + 1, v)
@@ -297,7 +381,9 @@ def replace(model: Model, sol: Solution) -> int | None:
         else:
             options = _replace_options(model, sol, d, free[d], total)
         for key, k, u, pos in options:
-            if key[0] > best_key[0] or (key[0] >= 0 and best_key[0] <= 1e-9 and key[1] > 1e-7 and key > best_key):
+            if key[0] > best_key[0] or (
+                key[0] >= 0 and best_key[0] <= 1e-9 and key[1] > 1e-7 and key > best_key
+            ):
                 best_key = key
                 best = (d, k, u, pos)
     if best is None:
@@ -332,6 +418,7 @@ def _replace_options(
     new_dur = sol.durations[d] - saving[:, None] + best_ins
     ok = (
         free[None, :]
+        & (new_dur < np.inf)
         & (new_dur <= model.limits[d])
         & (total - sol.durations[d] + new_dur <= model.total_limit)
         & ~model.mandatory[v][:, None]
@@ -371,7 +458,7 @@ def _replace_options_slow(
             continue
         _, inc, pos = model.insertion_table(shorter, d, timing.duration, timing.travel)
         slack = model.total_limit - (total - sol.durations[d] + timing.duration)
-        ok = free & (inc <= slack)
+        ok = free & (inc < np.inf) & (inc <= slack)
         if not ok.any():
             continue
         gain = np.where(ok, model.scores - model.scores[v], -np.inf)
@@ -446,10 +533,7 @@ def shake_clear(model: Model, sol: Solution, rng: np.random.Generator) -> set[in
     trips = [d for d in range(model.num_trips) if len(sol.trips[d]) > 2]
     if not trips:
         return set()
-    if rng.random() < 0.2:
-        chosen = trips
-    else:
-        chosen = [trips[int(rng.integers(len(trips)))]]
+    chosen = trips if rng.random() < 0.2 else [trips[int(rng.integers(len(trips)))]]
     changed = set()
     for d in chosen:
         if remove_positions(model, sol, d, list(range(1, len(sol.trips[d]) - 1))):

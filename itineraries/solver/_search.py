@@ -21,8 +21,8 @@ from itineraries.solver._moves import (
 
 _NOISES = (0.0, 0.0, 0.1, 0.3)
 _POWERS = (1.0, 1.0, 1.5, 2.0)
-ACCEPT = 0.03
-RESTART = 200
+ACCEPT = 0.1
+RESTART = 300
 CLEAR = 0.1
 
 
@@ -95,7 +95,9 @@ class Search:
         noise = _NOISES[int(rng.integers(len(_NOISES)))]
         removed = self.current.visited & ~cand.visited
         weights = model.scores ** _POWERS[int(rng.integers(len(_POWERS)))]
-        improve(model, cand, rng, changed, noise, tabu=removed if rng.random() < 0.7 else None, weights=weights)
+        improve(
+            model, cand, rng, changed, noise, tabu=removed if rng.random() < 0.7 else None, weights=weights
+        )
         if cand.missing_mandatory(model).size:
             return
         key = cand.key()

@@ -1,0 +1,174 @@
+"""The OPHS solver on constructed instances with known optima and infeasibilities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from itineraries.checker import check_solution
+from itineraries.problem import ProblemData
+from itineraries.solver import solve
+from tests.itineraries._instances import brute_force, euclidean, random_instance
+
+FAST = {"time_limit": 5.0, "max_iterations": 300, "max_no_improvement": 100}
+
+
+def _assert_feasible(data: ProblemData, result) -> None:
+    assert result.feasible, result.reasons
+    report = check_solution(data, result.trips)
+    assert report.feasible, report.violations
+    assert report.score == pytest.approx(result.score)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_matches_brute_force_optimum(seed: int) -> None:
+    data = random_instance(seed)
+    result = solve(data, seed=seed, **FAST)
+    _assert_feasible(data, result)
+    assert result.objective == pytest.approx(brute_force(data))
+
+
+def test_open_end_penalties_and_allowed_hotels_match_brute_force() -> None:
+    base = random_instance(42, num_pois=5, num_hotels=4, num_trips=3)
+    allowed = np.ones((3, base.num_vertices), dtype=bool)
+    allowed[0, 2] = False  # hotel 2 is full on the first night
+    penalty = np.zeros((3, base.num_vertices))
+    penalty[1, 3] = 2.5
+    data = ProblemData(
+        travel=base.travel,
+        scores=base.scores,
+        hotels=base.hotels,
+        start=0,
+        end=None,
+        trip_limits=base.trip_limits,
+        hotel_allowed=allowed,
+        hotel_penalty=penalty,
+    )
+    result = solve(data, seed=1, **FAST)
+    _assert_feasible(data, result)
+    assert result.trips[0][-1] != 2
+    assert result.objective == pytest.approx(brute_force(data))
+
+
+def test_same_seed_same_result() -> None:
+    data = random_instance(7, num_pois=8)
+    first = solve(data, seed=3, **FAST)
+    second = solve(data, seed=3, **FAST)
+    assert first.trips == second.trips
+    assert first.score == second.score
+    assert first.iterations == second.iterations
+    assert first.seed == 3
+
+
+def _corridor(**overrides: object) -> ProblemData:
+    # Hotels 0 and 1 at both ends of a corridor, POIs 2..5 along it, POI 6 far away.
+    points = [(0, 0), (10, 0), (2, 0), (4, 0), (6, 0), (8, 0), (5, 40)]
+    kwargs: dict[str, object] = {
+        "travel": euclidean(points),
+        "scores": [0, 0, 1, 1, 1, 1, 10],
+        "hotels": (0, 1),
+        "start": 0,
+        "end": 1,
+        "trip_limits": [12.0, 12.0],
+    }
+    kwargs.update(overrides)
+    return ProblemData(**kwargs)  # type: ignore[arg-type]
+
+
+def test_unreachable_mandatory_poi_is_reported() -> None:
+    data = _corridor(mandatory=(6,))
+    result = solve(data, seed=0, **FAST)
+    assert not result.feasible
+    assert result.trips == []
+    assert result.unplaced_mandatory == {6: "unreachable within any day's limit"}
+    assert "mandatory POI 6: unreachable within any day's limit" in result.reasons
+
+
+def test_mandatory_poi_closed_every_day_is_reported() -> None:
+    available = np.ones((2, 7), dtype=bool)
+    available[:, 3] = False
+    result = solve(_corridor(mandatory=(3,), available=available), seed=0, **FAST)
+    assert not result.feasible
+    assert result.unplaced_mandatory == {3: "closed on every day"}
+
+
+def test_mandatory_pois_that_do_not_fit_together() -> None:
+    # Each far POI fits alone on a day, but both far POIs and the hotel trips cannot share two days.
+    points = [(0, 0), (0, 0), (0, 5), (0, -5), (5, 0)]
+    data = ProblemData(
+        travel=euclidean(points),
+        scores=[0, 0, 1, 1, 1],
+        hotels=(0, 1),
+        start=0,
+        end=1,
+        trip_limits=[10.0, 0.0],
+        mandatory=(2, 3),
+    )
+    result = solve(data, seed=0, **FAST)
+    assert not result.feasible
+    assert set(result.unplaced_mandatory) == {2, 3}
+    assert all("no feasible insertion" in why for why in result.unplaced_mandatory.values())
+
+
+def test_mandatory_poi_is_visited_even_if_worthless() -> None:
+    data = _corridor(mandatory=(6,), scores=[0, 0, 1, 1, 1, 1, 0], trip_limits=[12.0, 90.0])
+    result = solve(data, seed=0, **FAST)
+    _assert_feasible(data, result)
+    assert any(6 in trip for trip in result.trips)
+
+
+def test_no_feasible_hotel_sequence() -> None:
+    result = solve(_corridor(trip_limits=[4.0, 4.0]), seed=0, **FAST)
+    assert not result.feasible
+    assert result.trips == []
+    assert result.reasons and result.reasons[0].startswith("no feasible hotel sequence")
+
+
+def test_total_limit_too_small_for_any_sequence() -> None:
+    result = solve(_corridor(total_limit=5.0), seed=0, **FAST)
+    assert not result.feasible
+    assert "total limit" in result.reasons[0]
+
+
+def test_availability_is_respected() -> None:
+    available = np.ones((2, 7), dtype=bool)
+    available[0, [2, 3]] = False  # closed on day one
+    data = _corridor(available=available, trip_limits=[30.0, 30.0], hotels=(0, 1), end=0)
+    result = solve(data, seed=0, **FAST)
+    _assert_feasible(data, result)
+    assert 2 not in result.trips[0] and 3 not in result.trips[0]
+    assert result.score == 4
+
+
+def test_time_windows_and_service_are_respected() -> None:
+    open_ = np.zeros((2, 7))
+    close = np.full((2, 7), np.inf)
+    # POI 5 (x=8) must start service by time 9 and POI 2 (x=2) not before time 10: visiting
+    # both in one day from x=0 to x=10 needs a detour, so they go on different days.
+    close[:, 5] = 9.0
+    open_[:, 2] = 10.0
+    service = np.array([0, 0, 1, 1, 1, 1, 0], dtype=float)
+    data = _corridor(
+        time_window_open=open_, time_window_close=close, service=service, trip_limits=[16.0, 16.0]
+    )
+    result = solve(data, seed=0, **FAST)
+    _assert_feasible(data, result)
+    assert result.objective == pytest.approx(brute_force(data))
+    for trip in result.trips:
+        assert not (2 in trip and 5 in trip)
+
+
+def test_travel_limit_is_respected() -> None:
+    data = _corridor(trip_limits=[30.0, 30.0], trip_travel_limits=[10.0, 10.0])
+    result = solve(data, seed=0, **FAST)
+    _assert_feasible(data, result)
+    assert all(t <= 10.0 for t in result.trip_travel_times)
+    assert result.score == 4
+
+
+def test_zero_length_day_at_the_hotel() -> None:
+    data = _corridor(trip_limits=[12.0, 0.0], end=1)
+    result = solve(data, seed=0, **FAST)
+    _assert_feasible(data, result)
+    assert result.trips[1] == [1, 1]
+    assert result.score == 4
