@@ -16,7 +16,7 @@ run: setup ## set everything up (first time) and serve the app on http://$(HOST)
 setup: $(VENV)/.installed assets ## create .venv, install, build the data and assets (first time only)
 	$(JINLV) data build
 
-assets: static/vendor/versions.json ## front-end assets served by the app (Leaflet, Swagger UI) from npm, no CDN
+assets: static/vendor/versions.json ## front-end assets served by the app (Leaflet, jQuery, Swagger UI) from npm, no CDN
 
 # npm ci installs exactly package-lock.json into static/node_modules (install scripts off: none is
 # needed, and swagger-ui-dist's dependency would only send analytics); vendor.mjs copies the files

@@ -33,9 +33,10 @@ class CachedStatic(StaticFiles):
 
 def _is_api(request: Request) -> bool:
     path = request.url.path
-    return path.startswith(("/api/", "/healthz", "/openapi")) or "application/json" in request.headers.get(
-        "accept", ""
-    ).split(",")[0]
+    return (
+        path.startswith(("/api/", "/healthz", "/openapi"))
+        or "application/json" in request.headers.get("accept", "").split(",")[0]
+    )
 
 
 def create_app() -> FastAPI:
@@ -81,7 +82,9 @@ def create_app() -> FastAPI:
             if isinstance(err.get("input"), (str, int, float, bool)) or err.get("input") is None:
                 item["input"] = err.get("input")
             if err.get("ctx"):
-                item["ctx"] = {k: v if isinstance(v, (str, int, float, bool)) else str(v) for k, v in err["ctx"].items()}
+                item["ctx"] = {
+                    k: v if isinstance(v, (str, int, float, bool)) else str(v) for k, v in err["ctx"].items()
+                }
             errors.append(item)
         return JSONResponse({"detail": errors}, status_code=422)
 

@@ -300,7 +300,11 @@ def to_gpx(
         night = day.get("overnight")
         if night:
             wpt = sub(root, "wpt", lat=f"{night['lat']:.6f}", lon=f"{night['lon']:.6f}")
-            sub(wpt, "name", f"{_t(lang, 'day', n=day['index'])} {_t(lang, 'overnight')}: {place_name(night, lang=lang)}")
+            sub(
+                wpt,
+                "name",
+                f"{_t(lang, 'day', n=day['index'])} {_t(lang, 'overnight')}: {place_name(night, lang=lang)}",
+            )
             sub(wpt, "desc", _overnight_text(night, lang))
             sub(wpt, "sym", "Lodging")
             sub(wpt, "type", "overnight")
@@ -434,7 +438,9 @@ _VTIMEZONE = (
 
 
 def _ics_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    return (
+        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:

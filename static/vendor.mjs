@@ -14,6 +14,8 @@ const files = [
   ["leaflet", "dist/leaflet.css", "leaflet/leaflet.css"],
   ["leaflet", "dist/images", "leaflet/images"],
   ["leaflet", "LICENSE", "leaflet/LICENSE"],
+  ["jquery", "dist/jquery.min.js", "jquery/jquery.min.js"],
+  ["jquery", "LICENSE.txt", "jquery/LICENSE.txt"],
   ["swagger-ui-dist", "swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"],
   ["swagger-ui-dist", "swagger-ui.css", "swagger-ui/swagger-ui.css"],
   ["swagger-ui-dist", "favicon-32x32.png", "swagger-ui/favicon-32x32.png"],

@@ -64,7 +64,7 @@ def network_collection(settings: Settings) -> dict[str, Any]:
             {
                 "type": "Feature",
                 "geometry": {"type": "MultiLineString", "coordinates": coords},
-                "properties": {"layer": "network", "network": net.name, "edges": int(len(first))},
+                "properties": {"layer": "network", "network": net.name, "edges": len(first)},
             }
         ],
         "attribution": OSM_CREDIT,

@@ -56,13 +56,14 @@ def _error(field: str | None, msg: str, kind: str, value: Any = None, index: int
     return out
 
 
-def check_places(request: TripRequest, catalog: Catalog) -> dict[str, str]:
+def check_places(request: TripRequest, catalog: Catalog) -> dict[str, Any]:
     """Resolve every place the request names, as the planner will.
 
     Returns
     -------
     dict
-        Place id -> ``"must_see:{i}"`` / ``"exclude:{i}"``, to attribute later planner reasons.
+        Place id -> ``"must_see:{i}"`` / ``"exclude:{i}"``, to attribute later planner reasons, and
+        ``"__start__"`` -> the start :class:`~gis_data.gazetteer.Place`.
 
     Raises
     ------
@@ -73,6 +74,7 @@ def check_places(request: TripRequest, catalog: Catalog) -> dict[str, str]:
     gazetteer = catalog.gazetteer
     errors: list[dict[str, Any]] = []
     owners: dict[str, str] = {}
+    start: list[Any] = []
 
     def resolve(field: str, text: str, index: int | None = None, kinds: tuple[str, ...] | None = None) -> None:
         try:
@@ -86,6 +88,8 @@ def check_places(request: TripRequest, catalog: Catalog) -> dict[str, str]:
             return
         if index is not None:
             owners.setdefault(place.id, f"{field}:{index}")
+        if field == "start":
+            start.append(place)
 
     resolve("start", request.start)
     if request.end is not None and not request.open_end:
@@ -96,6 +100,8 @@ def check_places(request: TripRequest, catalog: Catalog) -> dict[str, str]:
         resolve("exclude", text, i, ("spot", "heritage"))
     if errors:
         raise TripError(errors)
+    if start:
+        owners["__start__"] = start[0]
     return owners
 
 
@@ -104,7 +110,7 @@ _MUST_SEE_ID = re.compile(r"\(([^()\s]+)\)")
 _SOLVER_VERTEX = re.compile(r"^mandatory POI \d+:")
 
 
-def _infeasible_errors(exc: InfeasibleTrip, request: TripRequest, owners: dict[str, str]) -> list[dict[str, Any]]:
+def _infeasible_errors(exc: InfeasibleTrip, request: TripRequest, owners: dict[str, Any]) -> list[dict[str, Any]]:
     """Attribute each reason of an infeasible trip to the field the tourist can change."""
     errors = []
     reasons = [r for r in exc.reasons if not _SOLVER_VERTEX.match(r)] or exc.reasons
@@ -113,8 +119,8 @@ def _infeasible_errors(exc: InfeasibleTrip, request: TripRequest, owners: dict[s
         if reason.startswith("must-see"):
             field = "must_see"
             for pid in _MUST_SEE_ID.findall(reason):
-                owner = owners.get(pid, "")
-                if owner.startswith("must_see:"):
+                owner = owners.get(pid)
+                if isinstance(owner, str) and owner.startswith("must_see:"):
                     index = int(owner.split(":")[1])
                     break
         elif "beds" in reason:
@@ -214,19 +220,29 @@ def plan_and_save(session: Session, request: TripRequest, *, settings: Settings)
                 time_limit=settings.plan_time_limit,
             )
         except InfeasibleTrip as exc:
-            raise TripError(_infeasible_errors(exc, request, owners), reasons=exc.reasons) from None
+            raise TripError(_infeasible_errors(exc, request, owners)) from None
         except (LookupError, ValueError) as exc:
             raise TripError([_error(None, str(exc), "invalid_trip")]) from None
         finally:
             slot.release()
         itinerary.id = _new_id(session)
+        data = itinerary.to_json()
+        place = owners.get("__start__")
+        if place is not None:
+            # the place the tourist named (a city resolves to its seat, which day 1 starts from)
+            data["start_place"] = {
+                "id": place.id,
+                "kind": place.kind,
+                "name_zh": place.name_zh,
+                "name_en": place.name_en,
+            }
         saved = models.SavedItinerary(
             id=itinerary.id,
             created_at=datetime.now(UTC),
             request_hash=key,
             request=request.model_dump(mode="json"),
-            itinerary=itinerary.to_json(),
-            title=trip_title(request.model_dump(mode="json"), itinerary.to_json(), lang="zh")[:200],
+            itinerary=data,
+            title=trip_title(request.model_dump(mode="json"), data, lang="zh")[:200],
         )
         session.add(saved)
         session.commit()
@@ -250,7 +266,7 @@ def get_trip(session: Session, trip_id: str) -> models.SavedItinerary | None:
 def trip_title(request: dict[str, Any], itinerary: dict[str, Any], *, lang: str = "zh") -> str:
     """``"太原市 · 3 日 · 匠心古建"`` / ``"Taiyuan · 3 days · Master-Crafted Ancient Architecture"``."""
     days = itinerary.get("days") or []
-    start = days[0]["start"] if days else {"name_zh": request.get("start", "")}
+    start = itinerary.get("start_place") or (days[0]["start"] if days else {"name_zh": request.get("start", "")})
     name = (start.get("name_en") if lang == "en" else None) or start.get("name_zh") or request.get("start", "")
     n = request.get("days") or len(days)
     parts = [name, f"{n} day{'s' if n != 1 else ''}" if lang == "en" else f"{n} 日"]

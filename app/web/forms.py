@@ -9,9 +9,9 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from app.web.i18n import Translator
 from itineraries.request import ANYWHERE, CHINA_TZ, TripRequest
 from itineraries.themes import presets
-from app.web.i18n import Translator
 
 PREFERRED_ROAD_FACTOR = 0.7  # "prefer tourist roads": their edges cost 70 % (routing.router)
 FIELDS = (

@@ -1,12 +1,13 @@
 """Folium maps of the pages, served without any CDN.
 
-:class:`OfflineMap` is a ``folium.Map`` that loads Leaflet from ``/static/vendor`` (installed from
-npm by ``make setup``) instead of folium's CDN defaults; jQuery, Bootstrap and the awesome-markers
-plugin that folium would also pull in are not needed (markers are Leaflet ``DivIcon`` and circle
-markers) and are left out. Raster tiles come from ``JINLV_TILES`` (OpenStreetMap by default,
-``none`` for none); under them lies a vector basemap from jinlv's own data (boundaries, the road
-network), fetched from ``/api/basemap/*.geojson``: the network is switched on by itself when the
-tiles are off or fail to load. Every map credits OpenStreetMap contributors.
+:class:`OfflineMap` is a ``folium.Map`` that loads Leaflet and jQuery (folium's popups parse their
+HTML with it) from ``/static/vendor`` (installed from npm by ``make setup``) instead of folium's
+CDN defaults; Bootstrap, Font Awesome and the awesome-markers plugin that folium would also pull
+in are not needed (markers are Leaflet ``DivIcon`` and circle markers) and are left out. Raster
+tiles come from ``JINLV_TILES`` (OpenStreetMap by default, ``none`` for none); under them lies a
+vector basemap from jinlv's own data (boundaries, the road network), fetched from
+``/api/basemap/*.geojson``: the network is switched on by itself when the tiles are off or fail
+to load. Every map credits OpenStreetMap contributors.
 
 :func:`map_parts` splits a rendered map into what a page template needs: the asset links for
 ``<head>``, the map ``<div>`` and the script.
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
-from branca.element import CssLink, Element, JavascriptLink, MacroElement
+from branca.element import CssLink, JavascriptLink, MacroElement
 from jinja2 import Template
 from markupsafe import Markup, escape
 
@@ -30,6 +31,7 @@ from itineraries.exports import DAY_COLOURS, duration_text, place_name
 
 LEAFLET_JS = "/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/static/vendor/leaflet/leaflet.css"
+JQUERY_JS = "/static/vendor/jquery/jquery.min.js"
 OSM_CREDIT_HTML = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 SHANXI_CENTER = (37.6, 112.3)
 SHANXI_BOUNDS = ((34.55, 110.2), (40.75, 114.6))
@@ -41,9 +43,9 @@ Translate = Callable[..., str]
 
 
 class OfflineMap(folium.Map):
-    """A ``folium.Map`` whose Leaflet comes from the app (no CDN, no jQuery/Bootstrap/awesome-markers)."""
+    """A ``folium.Map`` whose Leaflet and jQuery come from the app (no CDN, no Bootstrap/awesome-markers)."""
 
-    default_js = [("leaflet", LEAFLET_JS)]  # noqa: RUF012 - folium reads these class attributes
+    default_js = [("leaflet", LEAFLET_JS), ("jquery", JQUERY_JS)]  # noqa: RUF012 - folium reads these
     default_css = [("leaflet_css", LEAFLET_CSS)]  # noqa: RUF012
 
 
@@ -154,7 +156,7 @@ def _lang(t: Translate) -> str:
 
 
 def _popup(html: str, width: int = 300) -> folium.Popup:
-    return folium.Popup(html, max_width=width, lazy=True)
+    return folium.Popup(html, max_width=width)
 
 
 def _esc(text: Any) -> str:
@@ -198,14 +200,13 @@ def road_legend(roads: Mapping[str, Any], t: Translate) -> list[str]:
 
 def _legend(m: folium.Map, title: str, rows: Iterable[str]) -> None:
     """A legend box (Leaflet control, bottom left) with ``rows`` of trusted HTML."""
-    html = f'<div class="map-legend"><strong>{_esc(title)}</strong>' + "".join(
-        f"<div>{row}</div>" for row in rows
-    )
+    html = f'<div class="map-legend"><strong>{_esc(title)}</strong>' + "".join(f"<div>{row}</div>" for row in rows)
     html += "</div>"
     add_js(
         m,
         "var legend = L.control({position: 'bottomleft'});"
-        f"legend.onAdd = function () {{ var d = L.DomUtil.create('div', 'leaflet-control'); d.innerHTML = {json.dumps(html)};"
+        "legend.onAdd = function () { var d = L.DomUtil.create('div', 'leaflet-control');"
+        f" d.innerHTML = {json.dumps(html)};"
         " L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d); return d; };"
         "legend.addTo(map);",
     )
@@ -222,9 +223,7 @@ def _swatch(colour: str, *, line: bool = True) -> str:
 def _stop_popup(stop: Mapping[str, Any], n: int, t: Translate, lang: str) -> str:
     name = place_name(stop, lang=lang)
     other = stop["name_zh"] if lang == "en" else stop.get("name_en") or ""
-    ticket = (
-        t("¥{price}", price=f"{stop['ticket_cny']:g}") if stop.get("ticket_cny") is not None else t("unknown")
-    )
+    ticket = t("¥{price}", price=f"{stop['ticket_cny']:g}") if stop.get("ticket_cny") is not None else t("unknown")
     grade = t("National heritage site") if stop.get("grade") == "heritage" else stop.get("grade") or ""
     visit = duration_text(stop["visit_minutes"], lang=lang)
     if stop.get("visit_is_default"):
@@ -404,7 +403,7 @@ def overview_map(
     for s in spots:
         if s.get("lat") is None:
             continue
-        themes = [theme_names.get(x, x) for x in s["themes"]]
+        themes = [theme_names.get(x, x) for x in s["theme_ids"]]
         rows = [
             (t("Grade"), s["grade"]),
             (t("City"), f"{s['city']} {s.get('county') or ''}"),
@@ -420,7 +419,7 @@ def overview_map(
         popup += "<table>" + "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in rows) + "</table>"
         popup += f"<a href='/?must_see={_esc(s['id'])}'>{_esc(t('Plan a trip with this spot'))}</a></div>"
         grade = s["grade"] if s["grade"] in by_grade else "unverified"
-        classes = " ".join(["spot", *[f"theme-{x}" for x in s["themes"]]])
+        classes = " ".join(["spot", *[f"theme-{x}" for x in s["theme_ids"]]])
         by_grade[grade].append(
             _point(s["lon"], s["lat"], {"name": name, "popup": popup, "grade": grade, "cls": classes})
         )
@@ -430,6 +429,7 @@ def overview_map(
         _points_layer(
             by_grade[grade],
             lambda f, c=colour: {
+                "fill": True,
                 "color": "#fff",
                 "weight": 1.5,
                 "fillColor": c,
@@ -458,6 +458,7 @@ def overview_map(
     _points_layer(
         beds_features,
         lambda f: {
+            "fill": True,
             "color": "#1d2e4d",
             "weight": 1,
             "fillColor": "#5c7cfa",
@@ -479,6 +480,7 @@ def overview_map(
     _points_layer(
         heritage_features,
         lambda _f: {
+            "fill": True,
             "color": "#4a148c",
             "weight": 1,
             "fillColor": "#ab47bc",
@@ -555,7 +557,10 @@ def coverage_map(
             folium.Marker(
                 [y, x],
                 icon=folium.DivIcon(
-                    html='<div class="pin flag">!</div>', icon_size=(22, 22), icon_anchor=(11, 11), class_name="spot-flag"
+                    html='<div class="pin flag">!</div>',
+                    icon_size=(22, 22),
+                    icon_anchor=(11, 11),
+                    class_name="spot-flag",
                 ),
                 tooltip=f"{p['name']}: {t('no approach sign')}",
                 popup=_popup(popup),

@@ -147,7 +147,9 @@ async def plan_form(request: Request, session: SessionDep, settings: SettingsDep
         except TripError as exc:
             errors = exc.errors
         except PlannerBusy:
-            errors = [{"loc": ["body"], "msg": t("The planner is busy; please try again in a few seconds."), "type": ""}]
+            errors = [
+                {"loc": ["body"], "msg": t("The planner is busy; please try again in a few seconds."), "type": ""}
+            ]
             status = 503
         else:
             url = str(request.url_for("trip_page", trip_id=planned.saved.id).path)

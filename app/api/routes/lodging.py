@@ -40,9 +40,7 @@ def list_lodging(
     (``beds_estimated`` false), otherwise jinlv's labelled estimate and how it was made
     (``estimate_basis``)."""
     beds = lodging_beds(session)
-    hotels = dict(
-        session.execute(select(models.Hotel.town_id, func.count()).group_by(models.Hotel.town_id)).all()
-    )
+    hotels = dict(session.execute(select(models.Hotel.town_id, func.count()).group_by(models.Hotel.town_id)).all())
     query = select(models.LodgingPlace).order_by(models.LodgingPlace.city, models.LodgingPlace.id)
     if city:
         query = query.where(models.LodgingPlace.city == city)

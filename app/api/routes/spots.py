@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.api.deps import SessionDep
 from gis_data import models
+from itineraries.themes import theme_memberships
 
 router = APIRouter(prefix="/api", tags=["layers"])
 
@@ -17,6 +18,9 @@ Grade = Literal["5A", "4A", "3A", "unverified"]
 
 
 class SpotOut(BaseModel):
+    """A scenic spot; ``themes`` are the spot's own tags, ``theme_ids`` its themes of the catalogue
+    (``GET /api/themes``, the ids a trip request takes)."""
+
     id: str
     name_zh: str
     name_en: str
@@ -29,6 +33,7 @@ class SpotOut(BaseModel):
     coord_quality: str
     routable: bool
     themes: list[str]
+    theme_ids: list[str]
     kind: str
     visit_minutes: int
     visit_is_default: bool
@@ -54,6 +59,7 @@ def spot_out(s: models.Spot) -> SpotOut:
         coord_quality=s.coord_quality,
         routable=s.lat is not None,
         themes=[t for t in s.themes.split(";") if t],
+        theme_ids=sorted(theme_memberships(s.id)),
         kind=s.kind,
         visit_minutes=s.visit_minutes,
         visit_is_default=s.visit_is_default,
@@ -70,7 +76,10 @@ def spot_out(s: models.Spot) -> SpotOut:
 def list_spots(
     session: SessionDep,
     grade: Annotated[Grade | None, Query(description="only spots of this grade")] = None,
-    theme: Annotated[str | None, Query(max_length=40, description="only spots tagged with this theme")] = None,
+    theme: Annotated[
+        str | None,
+        Query(max_length=40, description="only spots of this theme (catalogue id, e.g. buddhist, or a spot tag)"),
+    ] = None,
     city: Annotated[str | None, Query(max_length=16, description="prefecture city, e.g. 大同市")] = None,
 ) -> list[SpotOut]:
     query = select(models.Spot).order_by(models.Spot.grade, models.Spot.id)
@@ -80,5 +89,5 @@ def list_spots(
         query = query.where(models.Spot.city == city)
     spots = session.scalars(query).all()
     if theme:
-        spots = [s for s in spots if theme in s.themes.split(";")]
+        spots = [s for s in spots if theme in s.themes.split(";") or theme in theme_memberships(s.id)]
     return [spot_out(s) for s in spots]
