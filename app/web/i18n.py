@@ -167,7 +167,7 @@ ZH: dict[str, str] = {
     "What": "内容",
     "Details": "详情",
     "Back to the trip": "返回行程",
-    "Scan or open: {url}": "扫码或打开：{url}",
+    "Online version: {url}": "在线版本：{url}",
     "per person": "每人",
     # map page
     "All layers": "全部图层",

@@ -199,14 +199,15 @@ def road_legend(roads: Mapping[str, Any], t: Translate) -> list[str]:
 
 
 def _legend(m: folium.Map, title: str, rows: Iterable[str]) -> None:
-    """A legend box (Leaflet control, bottom left) with ``rows`` of trusted HTML."""
-    html = f'<div class="map-legend"><strong>{_esc(title)}</strong>' + "".join(f"<div>{row}</div>" for row in rows)
-    html += "</div>"
+    """A legend box (Leaflet control, bottom left, folded on narrow screens) with ``rows`` of trusted HTML."""
+    html = f'<details class="map-legend" open><summary>{_esc(title)}</summary>'
+    html += "".join(f"<div>{row}</div>" for row in rows) + "</details>"
     add_js(
         m,
         "var legend = L.control({position: 'bottomleft'});"
         "legend.onAdd = function () { var d = L.DomUtil.create('div', 'leaflet-control');"
         f" d.innerHTML = {json.dumps(html)};"
+        " if (window.innerWidth < 700) { d.firstChild.open = false; }"
         " L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d); return d; };"
         "legend.addTo(map);",
     )
@@ -353,7 +354,7 @@ def trip_map(itinerary: Mapping[str, Any], roads: Mapping[str, Any], settings: S
     rows += road_legend(roads, t)
     _legend(m, t("Legend"), rows)
     js_registry = ", ".join(f"{json.dumps(k)}: {v}" for k, v in registry.items())
-    add_js(m, f"window.jinlvLayers = {{{js_registry}}};")
+    add_js(m, f"window.jinlvLayers = {{{js_registry}}}; (window.jinlvTimings || {{}}).layers = performance.now();")
     bounds = [[min(lats), min(lons)], [max(lats), max(lons)]] if lats else None
     finish_map(m, bounds=bounds)
     return m

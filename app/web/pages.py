@@ -98,6 +98,7 @@ def _planner_context(session: SessionDep, t: Translator) -> dict[str, Any]:
         "spots": spots,
         "themes": list(themes().values()),
         "presets": list(presets().values()),
+        "city_names": {p.name_zh: (p.name_en if t.lang == "en" else p.name_zh) for p in places if p.kind == "city"},
         "max_days": MAX_DAYS,
         "max_must_see": MAX_MUST_SEE,
     }
@@ -178,10 +179,12 @@ def schedule(itinerary: dict[str, Any], t: Translator) -> list[dict[str, Any]]:
     events = timeline(itinerary)
     number = 0
     out = []
+    named = itinerary.get("start_place") or {}
     for d, day in enumerate(itinerary["days"]):
-        items: list[dict[str, Any]] = [
-            {"kind": "start", "time": day["start"].get("time") or "", "place": t.name(day["start"])}
-        ]
+        place = t.name(day["start"])
+        if d == 0 and named and named.get("id") != day["start"]["id"] and t.name(named) != place:
+            place = f"{t.name(named)} · {place}"  # a city starts from its seat town
+        items: list[dict[str, Any]] = [{"kind": "start", "time": day["start"].get("time") or "", "place": place}]
         names = {day["start"]["id"]: day["start"], day["end"]["id"]: day["end"]}
         names |= {s["place_id"]: s for s in day["stops"]}
         for ev in (e for e in events if e.day == day["index"]):

@@ -4,6 +4,9 @@
 /* exported jinlvBasemap */
 function jinlvBasemap(map, cfg) {
   "use strict";
+  // milestones since navigation start, read by benchmarks/page.py
+  var timings = (window.jinlvTimings = window.jinlvTimings || {});
+  timings.map = performance.now();
   map.attributionControl.addAttribution(cfg.credit);
   var pane = map.createPane("basemap");
   pane.style.zIndex = 350;
@@ -17,6 +20,7 @@ function jinlvBasemap(map, cfg) {
       })
       .then(function (data) {
         L.geoJSON(data, { pane: "basemap", interactive: false, style: style }).addTo(group);
+        timings[url.indexOf("network") >= 0 ? "network" : "boundaries"] = performance.now();
       })
       .catch(function (err) {
         if (window.console) console.warn("basemap:", err);

@@ -126,8 +126,14 @@
   fetch("/api/spots", { headers: { Accept: "application/json" } })
     .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
     .then(function (data) {
+      var order = { "5A": 0, "4A": 1, "3A": 2 };
       spots = data
         .filter(function (s) { return s.routable; })
+        .sort(function (a, b) {
+          var ga = order[a.grade] === undefined ? 3 : order[a.grade];
+          var gb = order[b.grade] === undefined ? 3 : order[b.grade];
+          return ga - gb || a.city.localeCompare(b.city) || name(a).localeCompare(name(b));
+        })
         .map(function (s) {
           var grade = s.grade === "unverified" ? text.grade_unverified : s.grade;
           return {

@@ -299,3 +299,27 @@ def test_coverage_options_and_bad_files(app_client: TestClient):
     assert "标识文件无效" in page.text and "bad.csv" in page.text
     good = app_client.post("/bureau/coverage", files={"file": ("mine.csv", SAMPLE_FILE.read_bytes(), "text/csv")})
     assert good.status_code == 200 and "file mine.csv" in good.text
+
+
+def test_tiles_can_be_switched_off(built_data_dir: Path, planned_trip: dict[str, Any], monkeypatch):
+    from app.main import create_app
+    from gis_data.settings import get_settings
+
+    monkeypatch.setenv("JINLV_TILES", "none")
+    get_settings.cache_clear()
+    try:
+        with TestClient(create_app()) as client:
+            for path in (f"/trips/{planned_trip['id']}", "/map", "/bureau/coverage"):
+                html = client.get(path).text
+                assert "tile.openstreetmap.org" not in html and "L.tileLayer" not in html
+                assert '"tiles": null' in html  # the basemap script shows the road network at once
+                assert "OpenStreetMap" in html  # credited by the basemap script
+    finally:
+        monkeypatch.delenv("JINLV_TILES")
+        get_settings.cache_clear()
+
+
+def test_default_tiles_are_osm_with_attribution(app_client: TestClient, planned_trip: dict[str, Any]):
+    html = app_client.get(f"/trips/{planned_trip['id']}").text
+    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
+    assert "openstreetmap.org/copyright" in html
