@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from itineraries.catalog import Catalog
 from itineraries.planner import InfeasibleTrip, plan_trip
 from itineraries.request import THEME_IDS, TripRequest
-from routing.router import Router
+from routing.backends import RoutingBackend
 
 BATCH_COLUMNS = ("product", "theme", "start", "date", "days", "group_size")
 OPTIONAL_COLUMNS = ("end", "must_see", "pace", "max_drive_hours")
@@ -163,7 +163,7 @@ def parse_batch_csv(data: bytes, *, filename: str = "batch.csv") -> list[BatchIt
 def run_batch(
     items: list[BatchItem],
     catalog: Catalog,
-    router: Router,
+    router: RoutingBackend,
     *,
     cache_dir: Any = None,
     seed: int = 0,
@@ -184,7 +184,9 @@ def run_batch(
     return outcomes
 
 
-def _plan_one(item: BatchItem, catalog: Catalog, router: Router, ledger: BedLedger, **kwargs: Any) -> BatchOutcome:
+def _plan_one(
+    item: BatchItem, catalog: Catalog, router: RoutingBackend, ledger: BedLedger, **kwargs: Any
+) -> BatchOutcome:
     request = item.request
     try:
         itinerary = plan_trip(request, catalog, router, beds_left=ledger.beds_left, **kwargs).to_json()

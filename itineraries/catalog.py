@@ -59,8 +59,15 @@ class Catalog:
 
 
 def _hours(p: models.VisitProfile) -> Hours:
-    return Hours(p.open_time, p.close_time, p.offpeak_open_time, p.offpeak_close_time, p.peak_start, p.peak_end,
-                 p.closed_weekdays)
+    return Hours(
+        p.open_time,
+        p.close_time,
+        p.offpeak_open_time,
+        p.offpeak_close_time,
+        p.peak_start,
+        p.peak_end,
+        p.closed_weekdays,
+    )
 
 
 def load_catalog(session: Session) -> Catalog:
@@ -68,9 +75,11 @@ def load_catalog(session: Session) -> Catalog:
     lodging places with their beds (real where hotels were imported, else the labelled estimate)."""
     rules: dict[str, list[ClosureRule]] = {}
     for c in session.scalars(select(models.PlaceClosure)):
-        rules.setdefault(c.place_id, []).append(ClosureRule(
-            c.place_id, c.kind, c.start, c.end, c.weekdays, c.monthdays, c.hard, c.recurring, c.year, c.basis
-        ))
+        rules.setdefault(c.place_id, []).append(
+            ClosureRule(
+                c.place_id, c.kind, c.start, c.end, c.weekdays, c.monthdays, c.hard, c.recurring, c.year, c.basis
+            )
+        )
     province = tuple(rules.get("province", ()))
     candidates = []
     unlocated = set()
@@ -78,21 +87,50 @@ def load_catalog(session: Session) -> Catalog:
         if s.lat is None:
             unlocated.add(s.id)
             continue
-        candidates.append(Candidate(
-            s.id, "spot", s.name_zh, s.name_en, s.grade, s.city, s.lat, s.lon, s.visit_minutes, s.visit_is_default,
-            s.ticket_cny, _hours(s), s.hours_are_default, s.season_note,
-            tuple(rules.get(s.id, ())) + province,
-        ))
+        candidates.append(
+            Candidate(
+                s.id,
+                "spot",
+                s.name_zh,
+                s.name_en,
+                s.grade,
+                s.city,
+                s.lat,
+                s.lon,
+                s.visit_minutes,
+                s.visit_is_default,
+                s.ticket_cny,
+                _hours(s),
+                s.hours_are_default,
+                s.season_note,
+                tuple(rules.get(s.id, ())) + province,
+            )
+        )
     for h in session.scalars(select(models.HeritageSite).order_by(models.HeritageSite.id)):
         if h.spot_id is not None or not h.visitable:
             continue
         if h.lat is None:
             unlocated.add(h.id)
             continue
-        candidates.append(Candidate(
-            h.id, "heritage", h.name_zh, "", "heritage", h.city, h.lat, h.lon, h.visit_minutes, h.visit_is_default,
-            h.ticket_cny, _hours(h), h.hours_are_default, h.season_note, tuple(rules.get(h.id, ())) + province,
-        ))
+        candidates.append(
+            Candidate(
+                h.id,
+                "heritage",
+                h.name_zh,
+                "",
+                "heritage",
+                h.city,
+                h.lat,
+                h.lon,
+                h.visit_minutes,
+                h.visit_is_default,
+                h.ticket_cny,
+                _hours(h),
+                h.hours_are_default,
+                h.season_note,
+                tuple(rules.get(h.id, ())) + province,
+            )
+        )
     beds = lodging_beds(session)
     lodging = tuple(
         Lodging(lp.id, lp.name_zh, lp.name_en, lp.city, lp.kind, lp.lat, lp.lon, *beds[lp.id])

@@ -27,8 +27,9 @@ from itineraries.request import TripRequest
 from itineraries.scoring import place_score
 from itineraries.solver import solve
 from itineraries.themes import theme_memberships
+from routing.backends import RoutingBackend
 from routing.matrix_cache import cached_matrix
-from routing.router import ROAD_IDS, Router, Waypoint
+from routing.router import ROAD_IDS, Waypoint
 
 DEFAULT_TIME_LIMIT = 0.8
 
@@ -100,7 +101,7 @@ BedsLeft = Callable[[str, date], int]
 def build_problem(
     request: TripRequest,
     catalog: Catalog,
-    router: Router,
+    router: RoutingBackend,
     *,
     cache_dir: Path | None = None,
     beds_left: BedsLeft | None = None,
@@ -210,7 +211,7 @@ def build_problem(
 def plan_trip(
     request: TripRequest,
     catalog: Catalog,
-    router: Router,
+    router: RoutingBackend,
     *,
     cache_dir: Path | None = None,
     seed: int = 0,
@@ -245,7 +246,7 @@ def _assemble(
     data: ProblemData,
     vertices: list[_Vertex],
     result: Any,
-    router: Router,
+    router: RoutingBackend,
 ) -> Itinerary:
     day_start = request.day_start_time.hour * 60 + request.day_start_time.minute
     days: list[Day] = []

@@ -14,8 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 THEME_IDS = (
-    "red_tourism", "ancient_architecture", "jin_merchant", "great_wall", "yellow_river", "taihang", "buddhist",
-    "nature", "national_treasure",
+    "red_tourism",
+    "ancient_architecture",
+    "jin_merchant",
+    "great_wall",
+    "yellow_river",
+    "taihang",
+    "buddhist",
+    "nature",
+    "national_treasure",
 )
 MAX_DAYS = 14
 MAX_MUST_SEE = 12

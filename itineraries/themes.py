@@ -46,9 +46,14 @@ def themes() -> dict[str, Theme]:
         members[row["theme_id"]].add(row["place_id"])
     return {
         r["theme_id"]: Theme(
-            id=r["theme_id"], name_zh=r["name_zh"], name_en=r["name_en"], description_zh=r["description_zh"],
-            description_en=r["description_en"], includes_heritage=r["includes_heritage"].lower() == "true",
-            scoring_rule=r["scoring_rule"], members=frozenset(members[r["theme_id"]]),
+            id=r["theme_id"],
+            name_zh=r["name_zh"],
+            name_en=r["name_en"],
+            description_zh=r["description_zh"],
+            description_en=r["description_en"],
+            includes_heritage=r["includes_heritage"].lower() == "true",
+            scoring_rule=r["scoring_rule"],
+            members=frozenset(members[r["theme_id"]]),
         )
         for r in read_rows(THEMES)
     }
@@ -59,9 +64,14 @@ def presets() -> dict[str, Preset]:
     """The named boutique lines by id."""
     return {
         r["preset_id"]: Preset(
-            id=r["preset_id"], name_zh=r["name_zh"], name_en=r["name_en"], theme=r["theme_id"],
-            days=int(r["suggested_days"]), start_city=r["start_city"],
-            must_see=tuple(p for p in r["must_see"].split(";") if p), source=r["source"],
+            id=r["preset_id"],
+            name_zh=r["name_zh"],
+            name_en=r["name_en"],
+            theme=r["theme_id"],
+            days=int(r["suggested_days"]),
+            start_city=r["start_city"],
+            must_see=tuple(p for p in r["must_see"].split(";") if p),
+            source=r["source"],
         )
         for r in read_rows(THEME_PRESETS)
     }

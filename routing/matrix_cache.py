@@ -9,25 +9,25 @@ from pathlib import Path
 
 import numpy as np
 
-from routing.router import Router, TravelMatrix, Waypoint
+from routing.backends import RoutingBackend
+from routing.router import TravelMatrix, Waypoint
 
 _MEMORY: OrderedDict[str, TravelMatrix] = OrderedDict()
 _MEMORY_SIZE = 16
 
 
-def matrix_key(router: Router, points: Sequence[Waypoint], *, prefer_tourist_roads: float, with_km: bool) -> str:
-    h = hashlib.sha256(router.network.digest.encode())
-    h.update(f"{prefer_tourist_roads:.6f}:{with_km}:{router.max_snap_km}".encode())
-    for road in sorted(router.road_edges):
-        h.update(road.encode())
-        h.update(np.packbits(router.road_edges[road]).tobytes())
+def matrix_key(
+    router: RoutingBackend, points: Sequence[Waypoint], *, prefer_tourist_roads: float, with_km: bool
+) -> str:
+    h = hashlib.sha256(router.cache_token().encode())
+    h.update(f"{prefer_tourist_roads:.6f}:{with_km}".encode())
     for p in points:
         h.update(f"{p.label}|{p.lat:.6f}|{p.lon:.6f};".encode())
     return h.hexdigest()[:24]
 
 
 def cached_matrix(
-    router: Router,
+    router: RoutingBackend,
     points: Sequence[Waypoint],
     *,
     cache_dir: Path | None,

@@ -9,6 +9,7 @@ minutes and km are then those of the preferred route, accumulated along the sear
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -158,6 +159,14 @@ class Router:
             if self.road_edges
             else np.zeros(network.n_edges, dtype=bool)
         )
+
+    def cache_token(self) -> str:
+        """Identifies network, snapping limit and tourist-road masks for matrix caches."""
+        h = hashlib.sha256(f"{self.network.name}:{self.network.digest}:{self.max_snap_km}".encode())
+        for road in sorted(self.road_edges):
+            h.update(road.encode())
+            h.update(np.packbits(self.road_edges[road]).tobytes())
+        return h.hexdigest()[:24]
 
     # -- snapping -------------------------------------------------------------------------
     def snap(self, points: Sequence[Waypoint]) -> list[Snap]:

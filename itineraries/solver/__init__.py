@@ -108,9 +108,7 @@ def solve(
         if not sol.missing_mandatory(model).size:
             built.append(sol)
     if not built:
-        unplaced = {
-            m: "no feasible insertion found together with the other mandatory POIs" for m in data.mandatory
-        }
+        unplaced = {m: "no feasible insertion found together with the other mandatory POIs" for m in data.mandatory}
         return failure(_mandatory_reasons(unplaced), unplaced, len(sequences))
 
     bound = _upper_bound(model, graph)
@@ -180,10 +178,7 @@ def _diagnose_mandatory(model: Model, graph: HotelGraph) -> dict[int, str]:
                     fits = True
                     break
                 cost = model.cost[i, m] + model.cost[m, j]
-                if (
-                    cost <= model.limits[d]
-                    and model.travel[i, m] + model.travel[m, j] <= model.travel_limits[d]
-                ):
+                if cost <= model.limits[d] and model.travel[i, m] + model.travel[m, j] <= model.travel_limits[d]:
                     fits_ignoring_windows = True
             if fits:
                 break

@@ -64,8 +64,24 @@ def _delete(routes, lengths, d, index):  # pragma: no cover - compiled
 
 @njit(cache=True)
 def fill(
-    travel, service, cost, weights, scores, cand, tabu, mandatory, limits, total_limit,
-    routes, lengths, durations, travels, visited, noise, seed, trip_mask,
+    travel,
+    service,
+    cost,
+    weights,
+    scores,
+    cand,
+    tabu,
+    mandatory,
+    limits,
+    total_limit,
+    routes,
+    lengths,
+    durations,
+    travels,
+    visited,
+    noise,
+    seed,
+    trip_mask,
 ):  # pragma: no cover - compiled
     """Greedy insertion (mandatory first, then best weight/time ratio); returns changed trips."""
     num_trips, n = cand.shape
@@ -239,8 +255,19 @@ def relocate(
 
 @njit(cache=True)
 def replace(
-    travel, service, cost, scores, cand, visited, mandatory, limits, total_limit,
-    routes, lengths, durations, travels,
+    travel,
+    service,
+    cost,
+    scores,
+    cand,
+    visited,
+    mandatory,
+    limits,
+    total_limit,
+    routes,
+    lengths,
+    durations,
+    travels,
 ):  # pragma: no cover - compiled
     """Swap one visited POI for an unvisited one of higher score (or equal score, shorter trip).
 
@@ -334,11 +361,7 @@ def replace(
                 delta = new_dur - durations[d]
                 if gain <= 1e-9 and delta >= -1e-7:
                     continue
-                if (
-                    not found
-                    or gain > best_gain + 1e-12
-                    or (gain >= best_gain - 1e-12 and delta < best_delta)
-                ):
+                if not found or gain > best_gain + 1e-12 or (gain >= best_gain - 1e-12 and delta < best_delta):
                     found = True
                     best_gain = gain
                     best_delta = delta
@@ -367,8 +390,26 @@ def replace(
 
 @njit(cache=True)
 def improve(
-    travel, service, cost, scores, weights, cand, mandatory, limits, total_limit, symmetric,
-    routes, lengths, durations, travels, visited, tabu, use_tabu, noise, seed, changed_in,
+    travel,
+    service,
+    cost,
+    scores,
+    weights,
+    cand,
+    mandatory,
+    limits,
+    total_limit,
+    symmetric,
+    routes,
+    lengths,
+    durations,
+    travels,
+    visited,
+    tabu,
+    use_tabu,
+    noise,
+    seed,
+    changed_in,
 ):  # pragma: no cover - compiled
     """Fill, then alternate 2-opt, relocate and replace with refilling until stable."""
     num_trips, n = cand.shape
@@ -377,16 +418,48 @@ def improve(
     changed = changed_in.copy()
     if use_tabu:
         changed |= fill(
-            travel, service, cost, weights, scores, cand, tabu, mandatory, limits, total_limit,
-            routes, lengths, durations, travels, visited, noise, seed, all_trips,
+            travel,
+            service,
+            cost,
+            weights,
+            scores,
+            cand,
+            tabu,
+            mandatory,
+            limits,
+            total_limit,
+            routes,
+            lengths,
+            durations,
+            travels,
+            visited,
+            noise,
+            seed,
+            all_trips,
         )
         if symmetric:
             for d in range(num_trips):
                 if changed[d]:
                     two_opt(travel, service, routes, lengths, durations, travels, d)
     changed |= fill(
-        travel, service, cost, weights, scores, cand, no_tabu, mandatory, limits, total_limit,
-        routes, lengths, durations, travels, visited, noise, seed + 1, all_trips,
+        travel,
+        service,
+        cost,
+        weights,
+        scores,
+        cand,
+        no_tabu,
+        mandatory,
+        limits,
+        total_limit,
+        routes,
+        lengths,
+        durations,
+        travels,
+        visited,
+        noise,
+        seed + 1,
+        all_trips,
     )
     for _ in range(20):
         if symmetric:
@@ -400,14 +473,41 @@ def improve(
             changed[b] = True
         else:
             d = replace(
-                travel, service, cost, scores, cand, visited, mandatory, limits, total_limit,
-                routes, lengths, durations, travels,
+                travel,
+                service,
+                cost,
+                scores,
+                cand,
+                visited,
+                mandatory,
+                limits,
+                total_limit,
+                routes,
+                lengths,
+                durations,
+                travels,
             )
             if d >= 0:
                 changed[d] = True
         if not changed.any():
             break
         changed |= fill(
-            travel, service, cost, scores, scores, cand, no_tabu, mandatory, limits, total_limit,
-            routes, lengths, durations, travels, visited, 0.0, seed, all_trips,
+            travel,
+            service,
+            cost,
+            scores,
+            scores,
+            cand,
+            no_tabu,
+            mandatory,
+            limits,
+            total_limit,
+            routes,
+            lengths,
+            durations,
+            travels,
+            visited,
+            0.0,
+            seed,
+            all_trips,
         )
