@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gis_data import models
+from gis_data.gazetteer import Place
 from gis_data.settings import Settings
 from itineraries.catalog import Catalog, load_catalog
 from itineraries.planner import InfeasibleTrip, plan_trip
@@ -56,14 +57,16 @@ def _error(field: str | None, msg: str, kind: str, value: Any = None, index: int
     return out
 
 
-def check_places(request: TripRequest, catalog: Catalog) -> dict[str, Any]:
-    """Resolve every place the request names, as the planner will.
+@dataclass(frozen=True)
+class ResolvedPlaces:
+    """The start as the tourist named it, and which field and index named each other place."""
 
-    Returns
-    -------
-    dict
-        Place id -> ``"must_see:{i}"`` / ``"exclude:{i}"``, to attribute later planner reasons, and
-        ``"__start__"`` -> the start :class:`~gis_data.gazetteer.Place`.
+    start: Place
+    owners: dict[str, str]  # place id -> "must_see:{i}" / "exclude:{i}"
+
+
+def check_places(request: TripRequest, catalog: Catalog) -> ResolvedPlaces:
+    """Resolve every place the request names, as the planner will.
 
     Raises
     ------
@@ -74,7 +77,7 @@ def check_places(request: TripRequest, catalog: Catalog) -> dict[str, Any]:
     gazetteer = catalog.gazetteer
     errors: list[dict[str, Any]] = []
     owners: dict[str, str] = {}
-    start: list[Any] = []
+    start: list[Place] = []
 
     def resolve(field: str, text: str, index: int | None = None, kinds: tuple[str, ...] | None = None) -> None:
         try:
@@ -100,9 +103,7 @@ def check_places(request: TripRequest, catalog: Catalog) -> dict[str, Any]:
         resolve("exclude", text, i, ("spot", "heritage"))
     if errors:
         raise TripError(errors)
-    if start:
-        owners["__start__"] = start[0]
-    return owners
+    return ResolvedPlaces(start[0], owners)
 
 
 _MUST_SEE_ID = re.compile(r"\(([^()\s]+)\)")
@@ -110,7 +111,7 @@ _MUST_SEE_ID = re.compile(r"\(([^()\s]+)\)")
 _SOLVER_VERTEX = re.compile(r"^mandatory POI \d+:")
 
 
-def _infeasible_errors(exc: InfeasibleTrip, request: TripRequest, owners: dict[str, Any]) -> list[dict[str, Any]]:
+def _infeasible_errors(exc: InfeasibleTrip, owners: dict[str, str]) -> list[dict[str, Any]]:
     """Attribute each reason of an infeasible trip to the field the tourist can change."""
     errors = []
     reasons = [r for r in exc.reasons if not _SOLVER_VERTEX.match(r)] or exc.reasons
@@ -119,8 +120,8 @@ def _infeasible_errors(exc: InfeasibleTrip, request: TripRequest, owners: dict[s
         if reason.startswith("must-see"):
             field = "must_see"
             for pid in _MUST_SEE_ID.findall(reason):
-                owner = owners.get(pid)
-                if isinstance(owner, str) and owner.startswith("must_see:"):
+                owner = owners.get(pid, "")
+                if owner.startswith("must_see:"):
                     index = int(owner.split(":")[1])
                     break
         elif "beds" in reason:
@@ -207,7 +208,7 @@ def plan_and_save(session: Session, request: TripRequest, *, settings: Settings)
         if found is not None:
             return PlannedTrip(found, reused=True)
         catalog = load_catalog(session)
-        owners = check_places(request, catalog)
+        places = check_places(request, catalog)
         slot = _slot(settings.max_concurrent_plans)
         if not slot.acquire(timeout=PLAN_WAIT_SECONDS):
             raise PlannerBusy
@@ -220,22 +221,16 @@ def plan_and_save(session: Session, request: TripRequest, *, settings: Settings)
                 time_limit=settings.plan_time_limit,
             )
         except InfeasibleTrip as exc:
-            raise TripError(_infeasible_errors(exc, request, owners)) from None
+            raise TripError(_infeasible_errors(exc, places.owners)) from None
         except (LookupError, ValueError) as exc:
             raise TripError([_error(None, str(exc), "invalid_trip")]) from None
         finally:
             slot.release()
         itinerary.id = _new_id(session)
         data = itinerary.to_json()
-        place = owners.get("__start__")
-        if place is not None:
-            # the place the tourist named (a city resolves to its seat, which day 1 starts from)
-            data["start_place"] = {
-                "id": place.id,
-                "kind": place.kind,
-                "name_zh": place.name_zh,
-                "name_en": place.name_en,
-            }
+        # the place the tourist named (a city resolves to its seat town, which day 1 starts from)
+        start = places.start
+        data["start_place"] = {"id": start.id, "kind": start.kind, "name_zh": start.name_zh, "name_en": start.name_en}
         saved = models.SavedItinerary(
             id=itinerary.id,
             created_at=datetime.now(UTC),

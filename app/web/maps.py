@@ -155,8 +155,18 @@ def _lang(t: Translate) -> str:
     return getattr(t, "lang", "zh")
 
 
+def _template_safe(html: str) -> str:
+    """HTML that folium may put in a JavaScript template literal (popups, tooltips) as it is."""
+    return html.replace("\\", "&#92;").replace("`", "&#96;").replace("${", "$&#123;")
+
+
 def _popup(html: str, width: int = 300) -> folium.Popup:
-    return folium.Popup(html, max_width=width)
+    return folium.Popup(_template_safe(html), max_width=width)
+
+
+def _tip(text: Any) -> str:
+    """A tooltip: plain text, escaped for folium's template literal."""
+    return _template_safe(_esc(text))
 
 
 def _esc(text: Any) -> str:
@@ -170,7 +180,9 @@ def road_groups(m: folium.Map, roads: Mapping[str, Any], t: Translate, lang: str
         if not feature.get("geometry"):
             continue
         name = road_name(props, lang)
-        group = folium.FeatureGroup(name=f"{_swatch(ROAD_COLOURS.get(props['road'], '#6d4c41'))} {name}", show=show)
+        group = folium.FeatureGroup(
+            name=f"{_swatch(ROAD_COLOURS.get(props['road'], '#6d4c41'))} {_esc(name)}", show=show
+        )
         colour = ROAD_COLOURS.get(props["road"], "#6d4c41")
         folium.GeoJson(
             {"type": "Feature", "geometry": feature["geometry"], "properties": {"road": props["road"]}},
@@ -180,7 +192,7 @@ def road_groups(m: folium.Map, roads: Mapping[str, Any], t: Translate, lang: str
                 "opacity": 0.45,
                 "className": "tourist-road",
             },
-            tooltip=f"{name} · {t('{km} km routed', km=format(props['km'] or 0, ',.0f'))}",
+            tooltip=_tip(f"{name} · {t('{km} km routed', km=format(props['km'] or 0, ',.0f'))}"),
         ).add_to(group)
         group.add_to(m)
 
@@ -202,11 +214,12 @@ def _legend(m: folium.Map, title: str, rows: Iterable[str]) -> None:
     """A legend box (Leaflet control, bottom left, folded on narrow screens) with ``rows`` of trusted HTML."""
     html = f'<details class="map-legend" open><summary>{_esc(title)}</summary>'
     html += "".join(f"<div>{row}</div>" for row in rows) + "</details>"
+    literal = json.dumps(html).replace("</", "<\\/")  # never "</script>" inside the page's script
     add_js(
         m,
         "var legend = L.control({position: 'bottomleft'});"
         "legend.onAdd = function () { var d = L.DomUtil.create('div', 'leaflet-control');"
-        f" d.innerHTML = {json.dumps(html)};"
+        f" d.innerHTML = {literal};"
         " if (window.innerWidth < 700) { d.firstChild.open = false; }"
         " L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d); return d; };"
         "legend.addTo(map);",
@@ -285,7 +298,7 @@ def trip_map(itinerary: Mapping[str, Any], roads: Mapping[str, Any], settings: S
                 color=colour,
                 weight=5,
                 opacity=0.9,
-                tooltip=tip,
+                tooltip=_tip(tip),
                 class_name=f"trip-leg day-{day['index']}",
             ).add_to(group)
         for stop in day["stops"]:
@@ -301,7 +314,7 @@ def trip_map(itinerary: Mapping[str, Any], roads: Mapping[str, Any], settings: S
             marker = folium.Marker(
                 [stop["lat"], stop["lon"]],
                 icon=icon,
-                tooltip=f"{number}. {place_name(stop, lang=lang)}",
+                tooltip=_tip(f"{number}. {place_name(stop, lang=lang)}"),
                 popup=_popup(_stop_popup(stop, number, t, lang)),
             )
             marker.add_to(group)
@@ -320,7 +333,7 @@ def trip_map(itinerary: Mapping[str, Any], roads: Mapping[str, Any], settings: S
             marker = folium.Marker(
                 [night["lat"], night["lon"]],
                 icon=icon,
-                tooltip=f"{t('Night {n}', n=day['index'])}: {place_name(night, lang=lang)}",
+                tooltip=_tip(f"{t('Night {n}', n=day['index'])}: {place_name(night, lang=lang)}"),
                 popup=_popup(_overnight_popup(night, day["index"], t, lang)),
                 z_index_offset=-100,
             )
@@ -338,7 +351,7 @@ def trip_map(itinerary: Mapping[str, Any], roads: Mapping[str, Any], settings: S
                 icon_anchor=(13, 13),
                 class_name="start-marker",
             ),
-            tooltip=f"{t('Start')}: {place_name(start, lang=lang)}",
+            tooltip=_tip(f"{t('Start')}: {place_name(start, lang=lang)}"),
         ).add_to(m)
         lats.append(start["lat"])
         lons.append(start["lon"])
@@ -529,7 +542,7 @@ def coverage_map(
         folium.GeoJson(
             {"type": "Feature", "geometry": feature["geometry"], "properties": {}},
             style_function=lambda _f: {"color": "#2e7d32", "weight": 5, "opacity": 0.85, "className": "covered"},
-            tooltip=name,
+            tooltip=_tip(name),
         ).add_to(covered)
     covered.add_to(m)
     gaps = folium.FeatureGroup(name=t("Gaps"), show=True)
@@ -544,8 +557,10 @@ def coverage_map(
                 weight=7,
                 opacity=0.95,
                 class_name="gap",
-                tooltip=f"{t('Gap')}: {p['km']:.1f} km ({p['start_km']:.1f}–{p['end_km']:.1f} km)"
-                + (f" · {p['nearest_town']}" if p.get("nearest_town") else ""),
+                tooltip=_tip(
+                    f"{t('Gap')}: {p['km']:.1f} km ({p['start_km']:.1f}–{p['end_km']:.1f} km)"
+                    + (f" · {p['nearest_town']}" if p.get("nearest_town") else "")
+                ),
             ).add_to(gaps)
         elif p["layer"] == "spot_without_approach_sign":
             x, y = feature["geometry"]["coordinates"]
@@ -563,7 +578,7 @@ def coverage_map(
                     icon_anchor=(11, 11),
                     class_name="spot-flag",
                 ),
-                tooltip=f"{p['name']}: {t('no approach sign')}",
+                tooltip=_tip(f"{p['name']}: {t('no approach sign')}"),
                 popup=_popup(popup),
             ).add_to(flags)
         elif p["layer"] == "unmatched_sign":
@@ -577,7 +592,7 @@ def coverage_map(
                 fill_color="#9e9e9e",
                 fill_opacity=0.9,
                 class_name="unmatched-sign",
-                tooltip=f"{p['id']} · {p['kind']} · {p.get('distance_m') or 0:.0f} m",
+                tooltip=_tip(f"{p['id']} · {p['kind']} · {p.get('distance_m') or 0:.0f} m"),
             ).add_to(unmatched)
     for group in (gaps, flags, unmatched):
         group.add_to(m)

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import SessionDep, SettingsDep
 from app.api.routes.coverage import read_upload
@@ -144,7 +145,7 @@ async def plan_form(request: Request, session: SessionDep, settings: SettingsDep
         errors = forms.pydantic_errors(exc)
     else:
         try:
-            planned = await _run_in_thread(plan_and_save, session, trip_request, settings=settings)
+            planned = await run_in_threadpool(plan_and_save, session, trip_request, settings=settings)
         except TripError as exc:
             errors = exc.errors
         except PlannerBusy:
@@ -164,10 +165,11 @@ async def plan_form(request: Request, session: SessionDep, settings: SettingsDep
     return render(request, "planner.html", context, status_code=status)
 
 
-async def _run_in_thread(func: Any, *args: Any, **kwargs: Any) -> Any:
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(func, *args, **kwargs)
+@router.get("/trips", name="trips_index")
+def trips_index(request: Request) -> RedirectResponse:
+    """There is no list of trips (they are private to whoever has the link): go to the planner."""
+    lang = request.query_params.get("lang")
+    return RedirectResponse(f"/?lang={lang}" if lang in LANGS else "/", status_code=307)
 
 
 # -- trip -----------------------------------------------------------------------------------------
@@ -424,13 +426,15 @@ async def bureau_coverage_upload(
     )
     try:
         data, filename = await read_upload(file)
-        return await _run_in_thread(
+        return await run_in_threadpool(
             _coverage_page, request, session, settings, data=data, filename=filename, options=options
         )
     except (ValueError, LookupError) as exc:
         rows = [e.to_json() for e in getattr(exc, "errors", [])][:200]
         error = {"message": str(exc).splitlines()[0], "rows": rows}
-        return _coverage_page(request, session, settings, options=options, file_error=error, status_code=422)
+        return await run_in_threadpool(
+            _coverage_page, request, session, settings, options=options, file_error=error, status_code=422
+        )
 
 
 def vendor_ready() -> bool:

@@ -323,3 +323,12 @@ def test_default_tiles_are_osm_with_attribution(app_client: TestClient, planned_
     html = app_client.get(f"/trips/{planned_trip['id']}").text
     assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in html
     assert "openstreetmap.org/copyright" in html
+
+
+def test_trips_index_redirects_to_the_planner(app_client: TestClient):
+    response = app_client.get("/trips", params={"lang": "en"}, follow_redirects=False)
+    assert response.status_code == 307 and response.headers["location"] == "/?lang=en"
+    # the language switch of the form's error page (a POST to /trips) leads back to the planner
+    doc = lxml.html.fromstring(app_client.post("/trips", data=_form(days="0")).text)
+    target = doc.xpath("//a[@data-lang='en']/@href")[0]
+    assert app_client.get(target).status_code == 200

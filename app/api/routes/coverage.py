@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import SessionDep, SettingsDep
 from app.services.coverage import MAX_UPLOAD_BYTES, ROADS, CoverageOptions, run_coverage
@@ -68,7 +69,9 @@ async def coverage(
     )
     try:
         data, filename = await read_upload(file)
-        run = run_coverage(session, settings, data=data, filename=filename, source=source, options=options)
+        run = await run_in_threadpool(
+            run_coverage, session, settings, data=data, filename=filename, source=source, options=options
+        )
     except (ValueError, LookupError) as exc:
         return coverage_error(exc)
     return JSONResponse(run.report)
