@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,9 +66,20 @@ def _postgres_database() -> Iterator[str]:
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as con:
-            con.execute(text(f'drop database if exists "{name}" with (force)'))
+        _drop_database(admin, name)
         admin.dispose()
+
+
+def _drop_database(admin: Engine, name: str) -> None:
+    for attempt in range(5):
+        try:
+            with admin.connect() as con:
+                con.execute(text(f'drop database if exists "{name}" with (force)'))
+            return
+        except Exception:  # a lingering backend (e.g. autovacuum) may hold it for a moment
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
