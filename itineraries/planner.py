@@ -9,6 +9,7 @@ in a town with at least the group's beds; visits respect opening hours and closu
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from itineraries.itinerary import Day, Itinerary, Leg, Overnight, Stop
 from itineraries.problem import ProblemData
 from itineraries.request import TripRequest
 from itineraries.scoring import place_score
-from itineraries.solver import solve
+from itineraries.solver import extend, solve
 from itineraries.themes import theme_memberships
 from routing.backends import RoutingBackend
 from routing.matrix_cache import cached_matrix
@@ -151,11 +152,14 @@ def build_problem(
     day_start = request.day_start_time.hour * 60 + request.day_start_time.minute
     dates = request.dates()
     closed_every_day: list[str] = []
+    in_theme = np.zeros(n, dtype=bool)
     for i, v in enumerate(vertices):
         if v.kind != "poi":
             continue
         c = v.candidate
-        scores[i] = place_score(c.grade, theme_memberships(c.id), request.themes)
+        memberships = theme_memberships(c.id)
+        scores[i] = place_score(c.grade, memberships, request.themes)
+        in_theme[i] = bool(memberships & request.themes.keys())
         service[i] = round(c.visit_minutes * request.pace.visit_factor)
         for d, day in enumerate(dates):
             status = day_status(c.hours, c.closures, day)
@@ -204,7 +208,7 @@ def build_problem(
         mandatory=tuple(i for i, v in enumerate(vertices) if v.id in must),
         name=f"trip from {request.start}",
     )
-    facts = {"nights_possible": int(allowed[: max(days - 1, 1)].any(axis=0).sum())}
+    facts = {"nights_possible": int(allowed[: max(days - 1, 1)].any(axis=0).sum()), "in_theme": in_theme}
     return data, vertices, facts
 
 
@@ -230,7 +234,7 @@ def plan_trip(
     data, vertices, facts = build_problem(request, catalog, router, cache_dir=cache_dir, beds_left=beds_left)
     if request.days > 1 and facts["nights_possible"] == 0:
         raise InfeasibleTrip([f"no lodging town has {request.group_size} free beds for the group"])
-    result = solve(data, seed=seed, time_limit=time_limit)
+    result = _solve_theme_first(request, data, facts["in_theme"], seed=seed, time_limit=time_limit)
     if not result.feasible:
         reasons = list(result.reasons)
         for vertex, why in result.unplaced_mandatory.items():
@@ -239,6 +243,31 @@ def plan_trip(
             reasons = ["no feasible trip within the daily window, driving limit and lodging constraints"]
         raise InfeasibleTrip(reasons)
     return _assemble(request, data, vertices, result, router)
+
+
+def _solve_theme_first(
+    request: TripRequest, data: ProblemData, in_theme: np.ndarray, *, seed: int, time_limit: float
+) -> Any:
+    """Solve; with themes, lexicographically: the tour of the theme's places (and the must-see
+    places) first, then other places only in the time the theme leaves free."""
+    if not request.themes:
+        return solve(data, seed=seed, time_limit=time_limit)
+    keep = in_theme.copy()
+    keep[list(data.mandatory)] = True
+    theme_only = dataclasses.replace(data, scores=np.where(keep, data.scores, 0.0))
+    first = solve(theme_only, seed=seed, time_limit=time_limit)
+    if not first.feasible:
+        return first
+    filled = extend(data, first.trips, seed=seed)
+    return dataclasses.replace(
+        first,
+        trips=filled.trips,
+        trip_durations=filled.trip_durations,
+        trip_travel_times=filled.trip_travel_times,
+        score=filled.score,
+        objective=filled.objective,
+        runtime=first.runtime + filled.runtime,
+    )
 
 
 def _assemble(

@@ -2,7 +2,9 @@
 
 * grade value: 5A 10, 4A 6, 3A 4, 2A/1A 3, unverified 3; a visitable national heritage site 5;
 * with themes requested, a member of a requested theme of weight ``w`` counts ``1 + 4 w`` times its
-  value and every other place a quarter, so theme places come first and others only fill the days.
+  value and every other place a quarter, so any member (at least 3) outscores any other place (at
+  most 2.5). The planner also plans theme-first (:func:`itineraries.planner.plan_trip`): the tour of
+  the members (and must-see places) alone, then others only in the time the theme leaves free.
 """
 
 from __future__ import annotations

@@ -8,8 +8,10 @@ national heritage sites with evidence that visitors can go.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from gis_data.sources import THEME_MEMBERS, THEME_PRESETS, THEMES, read_rows
 
@@ -36,6 +38,25 @@ class Preset:
     start_city: str
     must_see: tuple[str, ...]
     source: str
+    end_city: str = ""  # empty: back to the start
+    day_start: str = ""  # empty: the trip request's default
+
+    def trip_fields(self, *, routable: Callable[[str], bool] | None = None) -> tuple[dict[str, Any], list[str]]:
+        """The trip-request fields of this line (start, end, days, theme, must-see), and the
+        must-see ids left out because ``routable(place_id)`` says they cannot be visited (no
+        coordinates in the data)."""
+        keep = [p for p in self.must_see if routable is None or routable(p)]
+        fields: dict[str, Any] = {
+            "start": self.start_city,
+            "days": self.days,
+            "themes": [self.theme],
+            "must_see": keep,
+        }
+        if self.end_city:
+            fields["end"] = self.end_city
+        if self.day_start:
+            fields["day_start"] = self.day_start
+        return fields, [p for p in self.must_see if p not in keep]
 
 
 @cache
@@ -70,6 +91,8 @@ def presets() -> dict[str, Preset]:
             theme=r["theme_id"],
             days=int(r["suggested_days"]),
             start_city=r["start_city"],
+            end_city=r.get("end_city", "").strip(),
+            day_start=r.get("day_start", "").strip(),
             must_see=tuple(p for p in r["must_see"].split(";") if p),
             source=r["source"],
         )

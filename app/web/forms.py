@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -65,15 +66,17 @@ def form_from_request(request: dict[str, Any]) -> dict[str, Any]:
     return form
 
 
-def form_from_preset(preset_id: str) -> dict[str, Any] | None:
-    """Form values of a named boutique line (None if unknown)."""
+def form_from_preset(preset_id: str, *, routable: Callable[[str], bool] | None = None) -> dict[str, Any] | None:
+    """Form values of a named boutique line (None if unknown); must-see places that are not
+    ``routable`` (no coordinates in the data) are left out."""
     preset = presets().get(preset_id)
     if preset is None:
         return None
+    fields, _ = preset.trip_fields(routable=routable)
     form = default_form()
-    form.update(
-        {"start": preset.start_city, "days": preset.days, "themes": [preset.theme], "must_see": list(preset.must_see)}
-    )
+    form.update({k: v for k, v in fields.items() if k != "end"})
+    if "end" in fields:
+        form.update({"end_mode": "place", "end": fields["end"]})
     return form
 
 

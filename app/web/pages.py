@@ -7,6 +7,7 @@ are Folium maps served without CDN (:mod:`app.web.maps`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date
 from functools import cache
 from pathlib import Path
@@ -105,6 +106,17 @@ def _planner_context(session: SessionDep, t: Translator) -> dict[str, Any]:
     }
 
 
+def _routable(session: SessionDep) -> Callable[[str], bool]:
+    """Whether a place id has coordinates (can be a must-see of a trip)."""
+    gazetteer = Gazetteer.from_session(session)
+
+    def routable(place_id: str) -> bool:
+        place = gazetteer.get(place_id)
+        return place is not None and place.located
+
+    return routable
+
+
 @router.get("/", response_class=HTMLResponse, name="planner")
 def planner(request: Request, session: SessionDep) -> HTMLResponse:
     """The planner form (``?from=TRIP`` edits a trip, ``?preset=ID`` starts from a boutique line,
@@ -114,7 +126,7 @@ def planner(request: Request, session: SessionDep) -> HTMLResponse:
     q = request.query_params
     if q.get("from") and (saved := get_trip(session, q["from"])) is not None:
         values = forms.form_from_request(saved.request or {})
-    elif q.get("preset") and (preset := forms.form_from_preset(q["preset"])) is not None:
+    elif q.get("preset") and (preset := forms.form_from_preset(q["preset"], routable=_routable(session))) is not None:
         values = preset
     if q.getlist("must_see"):
         values["must_see"] = [v for v in q.getlist("must_see") if v][:MAX_MUST_SEE]

@@ -15,12 +15,14 @@ import numpy as np
 from itineraries.checker import check_solution
 from itineraries.problem import ProblemData
 from itineraries.result import Result
+from itineraries.solver._extend import extend
 from itineraries.solver._hotels import HotelGraph, best_sequences, pair_values
+from itineraries.solver._mandatory import covering_solutions
 from itineraries.solver._model import Model
 from itineraries.solver._moves import Solution, improve
 from itineraries.solver._search import Search
 
-__all__ = ["solve"]
+__all__ = ["extend", "solve"]
 
 
 def solve(
@@ -90,7 +92,8 @@ def solve(
 
     values = pair_values(model, graph)
     sequences = best_sequences(model, graph, values, k=max(1, num_sequences))
-    built: list[Solution] = []
+    # Must-see places far apart: tours built around the sequences that pass near all of them.
+    built: list[Solution] = covering_solutions(model, graph, values, k=max(1, num_elite)) if data.mandatory else []
     for _, hotels in sequences:
         sol = Solution.empty(model, hotels)
         improve(model, sol, None, set(range(model.num_trips)), 0.0)

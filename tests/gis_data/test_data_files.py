@@ -112,6 +112,8 @@ REQUIRED = {
         "theme_id",
         "suggested_days",
         "start_city",
+        "end_city",
+        "day_start",
         "must_see",
         "source",
     ],
@@ -367,6 +369,7 @@ def test_theme_members(spots, heritage):
 
 def test_theme_presets(places):
     rows = load("theme_presets.csv")
+    seats = {r["city"] for r in load("prefecture_seats.csv")}
     ids = Counter(r["preset_id"] for r in rows)
     assert not [k for k, n in ids.items() if n > 1]
     for r in rows:
@@ -375,3 +378,8 @@ def test_theme_presets(places):
         assert "jinlv" in r["source"], "suggested days/start city must be labelled as jinlv proposals"
         for pid in filter(None, r["must_see"].split(";")):
             assert pid in places, (r["preset_id"], pid)
+        assert r["end_city"] == "" or r["end_city"] in seats, (r["preset_id"], r["end_city"])
+        assert r["start_city"] in seats, (r["preset_id"], r["start_city"])
+        assert r["day_start"] == "" or is_time(r["day_start"]), (r["preset_id"], r["day_start"])
+        if r["end_city"] or r["day_start"]:
+            assert "end_city" in r["source"] or "day_start" in r["source"], "say why in the source"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from itineraries.themes import presets, themes
 
@@ -28,6 +28,8 @@ class PresetOut(BaseModel):
     theme: str
     days: int
     start_city: str
+    end_city: str = Field("", description="where the line ends; empty: back to the start")
+    day_start: str = Field("", description="suggested start of each day (HH:MM); empty: the request default")
     must_see: list[str]
     source: str
 
@@ -66,6 +68,8 @@ def list_themes() -> ThemesOut:
                 theme=p.theme,
                 days=p.days,
                 start_city=p.start_city,
+                end_city=p.end_city,
+                day_start=p.day_start,
                 must_see=list(p.must_see),
                 source=p.source,
             )
