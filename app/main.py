@@ -50,8 +50,9 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    malformed = {400: {"description": "Malformed request body (not valid JSON or form data)"}}
     for module in (health, spots, roads, lodging, themes, places, itineraries, coverage, basemap, imports):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=malformed)
     app.include_router(pages.router)
     app.mount("/static", CachedStatic(directory=pages.static_dir(), check_dir=False), name="static")
     if not pages.vendor_ready():
