@@ -49,7 +49,7 @@ def create_app() -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     malformed = {400: {"description": "Malformed request body (not valid JSON or form data)"}}
     for module in (health, spots, roads, lodging, themes, places, itineraries, coverage, basemap, imports):
         app.include_router(module.router, responses=malformed)
