@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api.routes import basemap, coverage, health, itineraries, lodging, places, roads, spots, themes
+from app.api.routes import basemap, coverage, health, imports, itineraries, lodging, places, roads, spots, themes
 from app.web import pages
 from app.web.i18n import Translator, request_lang
 
@@ -49,9 +49,10 @@ def create_app() -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
-    for module in (health, spots, roads, lodging, themes, places, itineraries, coverage, basemap):
-        app.include_router(module.router)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    malformed = {400: {"description": "Malformed request body (not valid JSON or form data)"}}
+    for module in (health, spots, roads, lodging, themes, places, itineraries, coverage, basemap, imports):
+        app.include_router(module.router, responses=malformed)
     app.include_router(pages.router)
     app.mount("/static", CachedStatic(directory=pages.static_dir(), check_dir=False), name="static")
     if not pages.vendor_ready():

@@ -29,7 +29,11 @@ class Settings(BaseSettings):
     )
     # The embedded network has no minor roads: the farthest graded spot (碛口) is 21 km from it.
     max_snap_km: float = Field(default=25.0, gt=0, description="farthest a point may lie from any road")
-    api_token: str | None = Field(default=None, description="token for write endpoints (imports)")
+    api_token: str | None = Field(default=None, description="token for write endpoints (imports); actor 'admin'")
+    api_tokens: str | None = Field(
+        default=None, description="named tokens for write endpoints, 'name:token,name:token' (the name is audited)"
+    )
+    max_upload_mb: float = Field(default=20.0, gt=0, le=500, description="largest import file accepted by the API")
     tiles: str = Field(
         default=OSM_TILES,
         description="raster tile URL template of the web maps ({z}/{x}/{y}), or 'none' for the vector basemap only",

@@ -7,6 +7,8 @@ are Folium maps served without CDN (:mod:`app.web.maps`).
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, date
 from functools import cache
@@ -26,10 +28,10 @@ from app.api.routes.spots import spot_out
 from app.commands.roads import roads_feature_collection
 from app.coverage_report import template_env
 from app.services.coverage import ROADS, CoverageOptions, run_coverage
-from app.services.trips import PlannerBusy, TripError, get_trip, plan_and_save, trip_json
+from app.services.trips import PlannerBusy, TripError, data_fingerprint, get_trip, plan_and_save, trip_json
 from app.web import forms
 from app.web.i18n import COOKIE, LANGS, Translator, lang_url, request_lang
-from app.web.maps import coverage_map, map_parts, overview_map, trip_map
+from app.web.maps import MapParts, coverage_map, map_parts, overview_map, trip_map
 from gis_data import models
 from gis_data.check import lodging_beds
 from gis_data.gazetteer import Gazetteer
@@ -284,6 +286,11 @@ def _road_names(session: SessionDep, t: Translator) -> dict[str, str]:
     return {r.id: (r.name_en if t.lang == "en" else r.name_zh) for r in session.scalars(select(models.TouristRoad))}
 
 
+TRIP_MAP_CACHE_SIZE = 256
+_TRIP_MAPS: OrderedDict[tuple[str, str, str, str], MapParts] = OrderedDict()
+_TRIP_MAPS_LOCK = threading.Lock()
+
+
 @router.get("/trips/{trip_id}", response_class=HTMLResponse, name="trip_page")
 def trip_page(trip_id: str, request: Request, session: SessionDep, settings: SettingsDep) -> HTMLResponse:
     """A saved trip: map beside the day-by-day schedule, totals, notes and exports."""
@@ -292,8 +299,17 @@ def trip_page(trip_id: str, request: Request, session: SessionDep, settings: Set
     if saved is None:
         return not_found(request, t("There is no trip {id}.", id=trip_id))
     view = _trip_view(request, session, saved, t)
-    m = trip_map(view["trip"], roads_feature_collection(session), settings, t)
-    return render(request, "trip.html", view | {"map": map_parts(m)})
+    key = (trip_id, t.lang, settings.tiles, data_fingerprint(session, settings))
+    with _TRIP_MAPS_LOCK:
+        parts = _TRIP_MAPS.get(key)
+    if parts is None:
+        # A saved trip never changes: its rendered map is reused until the data or network change.
+        parts = map_parts(trip_map(view["trip"], roads_feature_collection(session), settings, t))
+        with _TRIP_MAPS_LOCK:
+            _TRIP_MAPS[key] = parts
+            while len(_TRIP_MAPS) > TRIP_MAP_CACHE_SIZE:
+                _TRIP_MAPS.popitem(last=False)
+    return render(request, "trip.html", view | {"map": parts})
 
 
 @router.get("/trips/{trip_id}/print", response_class=HTMLResponse, name="trip_print")

@@ -21,8 +21,10 @@ def test_both_backends_implement_the_interface_and_agree(built_data_dir):
     assert isinstance(router, RoutingBackend) and isinstance(nx_backend, RoutingBackend)
     assert router.cache_token() != nx_backend.cache_token()
     points = [
-        Waypoint("太原", 37.86944, 112.56028), Waypoint("平遥", 37.2025, 112.1764),
-        Waypoint("大同", 40.09361, 113.29139), Waypoint("运城", 35.02306, 110.99278),
+        Waypoint("太原", 37.86944, 112.56028),
+        Waypoint("平遥", 37.2025, 112.1764),
+        Waypoint("大同", 40.09361, 113.29139),
+        Waypoint("运城", 35.02306, 110.99278),
     ]
     ours = router.matrix(points, with_km=True)
     theirs = nx_backend.matrix(points, with_km=True)

@@ -19,7 +19,13 @@ def _not_modified(request: Request, etag: str) -> bool:
     return etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
 
 
-@router.get("/network.geojson", response_class=FileResponse)
+GEOJSON_RESPONSES = {
+    200: {"content": {GEOJSON: {}}, "description": "GeoJSON FeatureCollection"},
+    304: {"description": "Not modified (ETag)"},
+}
+
+
+@router.get("/network.geojson", response_class=FileResponse, responses=GEOJSON_RESPONSES)
 def network(request: Request, settings: SettingsDep) -> Response:
     """Every road of the active network once, simplified, as one MultiLineString feature."""
     path = network_file(settings)
@@ -29,7 +35,7 @@ def network(request: Request, settings: SettingsDep) -> Response:
     return FileResponse(path, media_type=GEOJSON, headers={"ETag": etag, "Cache-Control": CACHE})
 
 
-@router.get("/boundaries.geojson")
+@router.get("/boundaries.geojson", response_class=Response, responses=GEOJSON_RESPONSES)
 def boundaries(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """The province and its prefecture cities (simplified polygons with ``level`` and names)."""
     fingerprint = data_fingerprint(session, settings)
