@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,10 +12,23 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api.routes import basemap, coverage, health, imports, itineraries, lodging, places, roads, spots, themes
-from app.web import pages
+from app.api.routes import (
+    basemap,
+    batches,
+    coverage,
+    health,
+    imports,
+    itineraries,
+    lodging,
+    places,
+    roads,
+    spots,
+    themes,
+)
+from app.web import agency, pages
 from app.web.i18n import Translator, request_lang
 
 log = logging.getLogger("jinlv")
@@ -39,6 +54,22 @@ def _is_api(request: Request) -> bool:
     )
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Resume the agency batches left unfinished (a restart); stop the batch worker on shutdown."""
+    from app.services.batches import unfinished_batches, worker
+    from gis_data.db import get_engine, session_scope
+
+    try:
+        with session_scope(get_engine()) as session:
+            if unfinished_batches(session):
+                worker().start()
+    except Exception as exc:  # no database yet (`jinlv data build` not run): nothing to resume
+        log.info("agency batches not resumed: %s", exc)
+    yield
+    await run_in_threadpool(worker().stop)
+
+
 def create_app() -> FastAPI:
     """Build the app: JSON API, pages and static assets (no CDN: ``make setup`` installs them)."""
     app = FastAPI(
@@ -48,12 +79,14 @@ def create_app() -> FastAPI:
         version="0.1.0",
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     malformed = {400: {"description": "Malformed request body (not valid JSON or form data)"}}
-    for module in (health, spots, roads, lodging, themes, places, itineraries, coverage, basemap, imports):
+    for module in (health, spots, roads, lodging, themes, places, itineraries, batches, coverage, basemap, imports):
         app.include_router(module.router, responses=malformed)
     app.include_router(pages.router)
+    app.include_router(agency.router)
     app.mount("/static", CachedStatic(directory=pages.static_dir(), check_dir=False), name="static")
     if not pages.vendor_ready():
         log.warning("static/vendor is missing: run `make setup` (npm ci) or the maps and /docs will not load")

@@ -294,3 +294,55 @@ class SavedItinerary(Base):
     request: Mapped[dict] = mapped_column(JSON)
     itinerary: Mapped[dict] = mapped_column(JSON)
     title: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AgencyBatch(Base):
+    """A travel agency's batch of trip requests, planned one after the other in the background.
+
+    ``status``: ``queued``, ``running``, ``done`` (every request has an outcome) or ``error`` (the
+    worker itself failed; ``error`` says why). ``heartbeat_at`` is renewed after every request, so a
+    batch whose worker died (a restart) is taken up again where it stopped.
+    """
+
+    __tablename__ = "agency_batches"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    source: Mapped[str] = mapped_column(String(16))  # "json" or "csv"
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    language: Mapped[str] = mapped_column(String(2), default="zh")
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    total: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    planned: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    worker: Mapped[str] = mapped_column(String(64), default="")
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AgencyBatchItem(Base):
+    """One request of a batch: its product name, the trip request, and its outcome.
+
+    A planned request is saved as a normal trip (``itineraries``), so it has a shareable page.
+    """
+
+    __tablename__ = "agency_batch_items"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "product", name="uq_agency_batch_items_product"),
+        UniqueConstraint("batch_id", "position", name="uq_agency_batch_items_position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("agency_batches.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    row: Mapped[str] = mapped_column(String(32), default="")
+    product: Mapped[str] = mapped_column(String(80))
+    request: Mapped[dict] = mapped_column(JSON)
+    notes: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued, planned, failed
+    reason: Mapped[str] = mapped_column(Text, default="")
+    trip_id: Mapped[str | None] = mapped_column(ForeignKey("itineraries.id"))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

