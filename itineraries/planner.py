@@ -258,7 +258,7 @@ def _solve_theme_first(
     first = solve(theme_only, seed=seed, time_limit=time_limit)
     if not first.feasible:
         return first
-    filled = extend(data, first.trips, seed=seed)
+    filled = extend(data, first.trips, first=keep, seed=seed)
     return dataclasses.replace(
         first,
         trips=filled.trips,

@@ -5,19 +5,24 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+import numpy as np
+
 from itineraries.checker import check_solution
 from itineraries.problem import ProblemData
 from itineraries.result import Result
 from itineraries.solver._model import Model
-from itineraries.solver._moves import Solution, improve
+from itineraries.solver._moves import Solution, fill
 
 
-def extend(data: ProblemData, trips: Sequence[Sequence[int]], *, seed: int = 0) -> Result:
-    """Fill the free time of a feasible tour of ``data`` with more POIs (greedy fill, then the local
-    moves of the search), keeping every POI it visits; the tour is returned unchanged if nothing fits.
+def extend(
+    data: ProblemData, trips: Sequence[Sequence[int]], *, first: np.ndarray | None = None, seed: int = 0
+) -> Result:
+    """Fill the free time of a feasible tour of ``data`` with more POIs, keeping its hotels and the
+    order of the POIs it visits: greedy cheapest insertions, the ``first`` POIs (a boolean mask)
+    before any other. The tour is returned unchanged if nothing fits.
 
     Used for lexicographic objectives: solve for the POIs that matter most first (say, the members
-    of a requested theme), then fill with the rest.
+    of a requested theme), then fill the time they leave with the rest.
 
     Raises
     ------
@@ -35,7 +40,9 @@ def extend(data: ProblemData, trips: Sequence[Sequence[int]], *, seed: int = 0) 
     for d, route in enumerate(routes):
         sol.set_trip(model, d, route)
     kept = sol.visited.copy()
-    improve(model, sol, None, set(range(model.num_trips)), 0.0)
+    if first is not None:
+        fill(model, sol, tabu=~np.asarray(first, dtype=bool))
+    fill(model, sol)
     extended = [[int(v) for v in trip] for trip in sol.trips]
     final = check_solution(data, extended)
     if not final.feasible or (kept & ~sol.visited).any():
