@@ -189,10 +189,13 @@ def _csv_fields(row: dict[str, str]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def parse_batch_csv(data: bytes, *, filename: str = "batch.csv", routable: Routable | None = None) -> list[BatchItem]:
+def parse_batch_csv(
+    data: bytes, *, filename: str = "batch.csv", routable: Routable | None = None, language: str | None = None
+) -> list[BatchItem]:
     """Rows of a batch CSV (columns ``product, theme, start, date, days, group_size``; optional
     ``end, must_see`` (``;``-separated), ``pace, max_drive_hours, day_start, day_end`` and ``preset``,
-    whose line fills the empty cells). Invalid rows are kept with their error.
+    whose line fills the empty cells). ``language`` is the requests' language (names in titles and
+    exports). Invalid rows are kept with their error.
 
     Raises
     ------
@@ -237,7 +240,7 @@ def parse_batch_csv(data: bytes, *, filename: str = "batch.csv", routable: Routa
                 msg = f"{filename}: more than {MAX_BATCH} requests, the limit of one batch"
                 raise ValueError(msg)
             where = f"line {reader.line_num}"
-            items.append(_csv_row(row, where, len(items), seen, routable))
+            items.append(_csv_row(row, where, len(items), seen, routable, language))
     except csv.Error as exc:
         msg = f"{filename}: not a valid CSV file ({exc})"
         raise ValueError(msg) from None
@@ -247,7 +250,14 @@ def parse_batch_csv(data: bytes, *, filename: str = "batch.csv", routable: Routa
     return items
 
 
-def _csv_row(row: dict[str, str], where: str, index: int, seen: dict[str, str], routable: Routable | None) -> BatchItem:
+def _csv_row(
+    row: dict[str, str],
+    where: str,
+    index: int,
+    seen: dict[str, str],
+    routable: Routable | None,
+    language: str | None = None,
+) -> BatchItem:
     product = row.get("product", "").strip()
     error = _check_product(product, seen, where)
     if error:
@@ -258,13 +268,17 @@ def _csv_row(row: dict[str, str], where: str, index: int, seen: dict[str, str], 
         msg = f"theme: unknown theme {theme!r}; expected one of {', '.join(THEME_IDS)}"
         return BatchItem(where, product, None, msg, "theme", theme, index=index)
     preset_id = row.get("preset", "").strip()
-    return _item(where, index, product, _csv_fields(row), preset_id=preset_id, routable=routable, aliases=_CSV_ALIASES)
+    fields = _csv_fields(row) | ({"language": language} if language else {})
+    return _item(where, index, product, fields, preset_id=preset_id, routable=routable, aliases=_CSV_ALIASES)
 
 
-def parse_batch_records(records: Any, *, routable: Routable | None = None, source: str = "body") -> list[BatchItem]:
+def parse_batch_records(
+    records: Any, *, routable: Routable | None = None, language: str | None = None, source: str = "body"
+) -> list[BatchItem]:
     """Products of a JSON batch: a list of objects with ``product`` and trip-request fields
     (``start``, ``start_date``, ``days``, ``themes``, ``group_size``, ``must_see``, ...; optional
-    ``preset`` fills the fields not given). Invalid items are kept with their error.
+    ``preset`` fills the fields not given; ``language``, if given, is the default of the requests'
+    ``language``). Invalid items are kept with their error.
 
     Raises
     ------
@@ -296,6 +310,8 @@ def parse_batch_records(records: Any, *, routable: Routable | None = None, sourc
         product = product.strip()
         seen[product] = where
         fields = {k: v for k, v in record.items() if k not in ("product", "preset") and v is not None}
+        if language:
+            fields.setdefault("language", language)
         preset_id = record.get("preset") or ""
         if not isinstance(preset_id, str):
             msg = f"preset: expected a preset id, got {preset_id!r}"

@@ -55,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
     with session_scope(get_engine()) as session:
         catalog = load_catalog(session)
     try:
-        items = parse_batch_csv(args.file.read_bytes(), filename=args.file.name, routable=routable(catalog))
+        items = parse_batch_csv(
+            args.file.read_bytes(), filename=args.file.name, routable=routable(catalog), language=args.lang
+        )
         validate_items(items, catalog, source="csv")
     except ValueError as exc:
         print(f"jinlv batch: error: {exc}", file=sys.stderr)

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import SessionDep
 from app.services.batches import BatchQueueFull, BatchRejected, batch_status, get_batch, routable, submit_batch
+from app.web.forms import localise
 from app.web.i18n import Translator, request_lang
 from app.web.pages import render
 from itineraries.batch import BATCH_COLUMNS, MAX_BATCH, OPTIONAL_COLUMNS, parse_batch_csv, parse_batch_records
@@ -152,7 +153,10 @@ def _batch_errors(errors: list[dict[str, Any]], t: Translator, *, csv: bool) -> 
         field = next((p for p in e["loc"][2:] if isinstance(p, str)), "__all__")
         field = {"themes": "theme", "must_see": "preset"}.get(field, field)
         field = field if field in FIELDS else "__all__"
-        out.setdefault(field, e["msg"].split(": ", 1)[-1] if field != "__all__" else e["msg"])
+        text = e["msg"].split(": ", 1)[-1] if field != "__all__" else e["msg"]
+        if e.get("type") in ("unknown_place", "unroutable_place"):
+            text = localise({"type": e["type"], "msg": text, "input": e.get("input")}, t)
+        out.setdefault(field, text)
     return out
 
 
@@ -227,7 +231,7 @@ async def agency_submit(
     def submit() -> Any:
         catalog = load_catalog(session)
         if values["mode"] == "csv":
-            items = parse_batch_csv(data, filename=file.filename, routable=routable(catalog))
+            items = parse_batch_csv(data, filename=file.filename, routable=routable(catalog), language=lang)
         else:
             items = parse_batch_records(records, routable=routable(catalog))
         return submit_batch(

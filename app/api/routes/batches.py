@@ -240,9 +240,9 @@ async def create_batch(
         catalog = load_catalog(session)
         try:
             if source == "json":
-                items = parse_batch_records(payload, routable=routable(catalog))
+                items = parse_batch_records(payload, routable=routable(catalog), language=lang)
             else:
-                items = parse_batch_csv(payload, filename=filename, routable=routable(catalog))
+                items = parse_batch_csv(payload, filename=filename, routable=routable(catalog), language=lang)
         except ValueError as exc:
             where = ["body"] if source == "json" else ["file"]
             return _rejected([{"loc": where, "msg": str(exc), "type": "invalid_batch"}])
