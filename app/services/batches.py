@@ -218,7 +218,9 @@ def batch_status(
             data = saved.itinerary
             out["theme_share"] = (data.get("totals") or {}).get("theme_share")
             out["spots"] = (data.get("totals") or {}).get("spots")
-            out["overnights"] = [d["overnight"]["name_zh"] for d in data["days"] if d.get("overnight")]
+            nights = [d["overnight"] for d in data["days"] if d.get("overnight")]
+            out["overnights"] = [n["name_zh"] for n in nights]
+            out["overnights_en"] = [n.get("name_en") or n["name_zh"] for n in nights]
             if trip_url is not None:
                 out["trip_url"] = trip_url(saved.id)
         items.append(out)

@@ -21,6 +21,7 @@ from app.services.batches import BatchQueueFull, BatchRejected, batch_status, ge
 from app.web.forms import localise
 from app.web.i18n import Translator, request_lang
 from app.web.pages import render
+from gis_data.gazetteer import Gazetteer
 from itineraries.batch import BATCH_COLUMNS, MAX_BATCH, OPTIONAL_COLUMNS, parse_batch_csv, parse_batch_records
 from itineraries.catalog import load_catalog
 from itineraries.request import CHINA_TZ, MAX_DAYS
@@ -65,8 +66,10 @@ def status_labels(t: Translator) -> dict[str, str]:
     }
 
 
-def _context(t: Translator) -> dict[str, Any]:
+def _context(t: Translator, session: SessionDep) -> dict[str, Any]:
+    cities = {p.name_zh: p.name_en for p in Gazetteer.from_session(session).places if p.kind == "city"}
     return {
+        "city_names": {zh: (cities.get(zh) or zh) if t.lang == "en" else zh for zh in cities},
         "status_labels": status_labels(t),
         "presets": list(presets().values()),
         "themes": list(themes().values()),
@@ -178,7 +181,7 @@ def agency_page(request: Request, session: SessionDep) -> HTMLResponse:
             view["batch"] = batch_status(
                 session, batch, trip_url=lambda tid: str(request.url_for("trip_page", trip_id=tid).path)
             )
-    return render(request, "agency.html", _context(t) | view)
+    return render(request, "agency.html", _context(t, session) | view)
 
 
 @router.post("/agency", name="agency_submit")
@@ -258,4 +261,4 @@ async def agency_submit(
     if _wants_json(request):
         return JSONResponse({"errors": errors}, status_code=status_code)
     view = {"values": default_form() | values, "errors": errors, "batch": None}
-    return render(request, "agency.html", _context(t) | view, status_code=status_code)
+    return render(request, "agency.html", _context(t, session) | view, status_code=status_code)

@@ -95,7 +95,7 @@
         status.appendChild(d);
       });
       cell(row, status);
-      cell(row, (it.overnights || []).join(" · "));
+      cell(row, ((lang === "en" ? it.overnights_en : it.overnights) || []).join(" · "));
       cell(row, it.theme_share === null || it.theme_share === undefined ? "" : Math.round(it.theme_share * 100) + " %");
       if (it.trip_url) {
         var a = document.createElement("a");

@@ -86,7 +86,8 @@ class BatchItemOut(BaseModel):
     trip_url: str | None = None
     theme_share: float | None = None
     spots: int | None = None
-    overnights: list[str] | None = None
+    overnights: list[str] | None = Field(None, description="overnight towns in Chinese, night by night")
+    overnights_en: list[str] | None = Field(None, description="the same in English")
 
 
 class BatchStatusOut(BaseModel):
