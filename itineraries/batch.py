@@ -346,9 +346,13 @@ def bed_reason(request: TripRequest, itinerary: Mapping[str, Any], ledger: BedLe
             f"night {day['index']} ({when.isoformat()}): {night['name_zh']} has {max(left, 0)} of "
             f"{night['beds']:,} beds left, booked by earlier groups of this batch ({names})"
         )
-    where = "; ".join(nights) or "the nights of the best trip"
+    if not nights:
+        return (
+            f"no trip found with the beds the earlier groups of this batch left free (group of "
+            f"{request.group_size}), although one exists without them"
+        )
     return (
-        f"no town within reach has {request.group_size} free beds on every night: {where}; "
+        f"no town within reach has {request.group_size} free beds on every night: {'; '.join(nights)}; "
         "every other town within the day's driving is full or too far"
     )
 
@@ -381,7 +385,10 @@ def plan_item(
         return BatchOutcome(item.product, "failed", reason, notes=item.notes)
     except (LookupError, ValueError) as exc:
         return BatchOutcome(item.product, "failed", str(exc), notes=item.notes)
-    ledger.book(itinerary, request.group_size, product=item.product)
+    try:
+        ledger.book(itinerary, request.group_size, product=item.product)
+    except ValueError as exc:  # the planner never overbooks; refuse rather than record it if it did
+        return BatchOutcome(item.product, "failed", f"internal error: {exc}", notes=item.notes)
     itinerary["product"] = item.product
     return BatchOutcome(item.product, "planned", "", itinerary, notes=item.notes)
 
