@@ -8,6 +8,7 @@ converges or the time limit is reached.
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -29,9 +30,10 @@ def solve(
     seed: int = 0,
     time_limit: float = 3.0,
     max_iterations: int = 100_000,
-    max_no_improvement: int = 400,
-    num_sequences: int = 30,
-    num_elite: int = 6,
+    max_no_improvement: int = 3000,
+    num_sequences: int = 60,
+    num_elite: int = 8,
+    race_budget: int = 4000,
 ) -> Result:
     """Find a high-scoring feasible tour.
 
@@ -51,6 +53,9 @@ def solve(
         Hotel sequences built from the pre-computed estimates.
     num_elite
         Sequences raced by iterated local search before the final search.
+    race_budget
+        Iterations shared by the racing rounds: each round runs every remaining sequence, then
+        keeps the better half and doubles the iterations per sequence.
 
     Returns
     -------
@@ -121,7 +126,8 @@ def solve(
         for sol, s in zip(built[: max(1, num_elite)], seeds, strict=False)
     ]
     finished = list(searches)
-    rounds = 10
+    levels = max(1, math.ceil(math.log2(max(2, len(searches)))))
+    rounds = max(20, race_budget // (len(searches) * levels))
     while len(searches) > 1 and time.perf_counter() < deadline:
         for search in searches:
             search.run(rounds, deadline, hotel_moves=False, bound=bound)

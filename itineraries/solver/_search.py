@@ -23,6 +23,8 @@ _NOISES = (0.0, 0.0, 0.1, 0.3)
 _POWERS = (1.0, 1.0, 1.5, 2.0)
 ACCEPT = 0.1
 RESTART = 300
+FRESH = 1200
+HOTEL = 0.08
 CLEAR = 0.1
 
 
@@ -48,6 +50,7 @@ class Search:
         self.graph = graph
         self.rng = rng
         self.current = sol
+        self.origin = sol.copy()
         self.best = sol.copy()
         self.strength = 1
         self.stall = 0
@@ -81,8 +84,10 @@ class Search:
         cand = self.current.copy()
         roll = rng.random()
         changed: set[int] | None = None
-        if hotel_moves and self.nights > 0 and roll < 0.08:
+        hotel_move = False
+        if hotel_moves and self.nights > 0 and roll < HOTEL:
             changed = self._hotel_shake(cand)
+            hotel_move = changed is not None
         if changed is None and roll > 1.0 - CLEAR:
             changed = shake_clear(model, cand, rng)
         if changed is None:
@@ -115,10 +120,15 @@ class Search:
             visited = sum(len(t) - 2 for t in self.current.trips)
             if self.strength > max(1, math.ceil(visited / model.num_trips * 0.6)):
                 self.strength = 1
-            # Record-to-record travel: walk on from tours close to the best to escape local optima.
-            if cand.objective >= self.best.objective - ACCEPT * abs(self.best.objective):
+            # Record-to-record travel: walk on from tours close to the best to escape local optima
+            # (but only move to another hotel sequence when that pays at once).
+            near = cand.objective >= self.best.objective - ACCEPT * abs(self.best.objective)
+            if near and not hotel_move:
                 self.current = cand
-        if self.stall and self.stall % RESTART == 0:
+        if self.stall and self.stall % FRESH == 0:
+            # Long stagnation: the walk is trapped around the best tour; start over.
+            self.current = self.origin.copy()
+        elif self.stall and self.stall % RESTART == 0:
             self.current = self.best.copy()
 
     def _hotel_shake(self, cand: Solution) -> set[int] | None:
