@@ -1,4 +1,10 @@
-"""Iterated local search on a tour: shake (segment / random removal, hotel change), refill, 2-opt."""
+"""Iterated local search on a tour.
+
+Each iteration shakes a copy of the current tour (remove a segment, random POIs, a spatial
+cluster or a whole trip, or change one night's hotel), repairs it with :func:`improve` (greedy
+refill that first skips the POIs just removed, 2-opt, or-opt, relocate, replace) and accepts it
+by record-to-record travel: any tour within ``ACCEPT`` of the best may become the current one.
+"""
 
 from __future__ import annotations
 
@@ -19,13 +25,14 @@ from itineraries.solver._moves import (
     shake_spatial,
 )
 
-_NOISES = (0.0, 0.0, 0.1, 0.3)
-_POWERS = (1.0, 1.0, 1.5, 2.0)
-ACCEPT = 0.1
-RESTART = 300
-FRESH = 1200
-HOTEL = 0.08
-CLEAR = 0.1
+# Tuned on SET1 (see benchmarks/ophs.py).
+_NOISES = (0.0, 0.0, 0.1, 0.3)  # random perturbation of the greedy ratio during refills
+_POWERS = (1.0, 1.0, 1.5, 2.0)  # score exponent in the greedy ratio
+ACCEPT = 0.1  # record-to-record deviation, relative to the best objective
+RESTART = 300  # iterations without a new best before walking on from the best again
+FRESH = 1200  # ... and before starting over from the initial construction
+HOTEL = 0.08  # probability of a hotel-change shake (final search only)
+CLEAR = 0.1  # probability of emptying a whole trip
 
 
 class Search:
