@@ -96,11 +96,15 @@ def solve(
     values = pair_values(model, graph)
     sequences = best_sequences(model, graph, values, k=max(1, num_sequences))
     built: list[Solution] = []
+    fewest_missing = list(data.mandatory)
     for _, hotels in sequences:
         sol = Solution.empty(model, hotels)
         improve(model, sol, None, set(range(model.num_trips)), 0.0)
-        if not sol.missing_mandatory(model).size:
+        missing = sol.missing_mandatory(model).tolist()
+        if not missing:
             built.append(sol)
+        elif len(missing) < len(fewest_missing):
+            fewest_missing = missing
         if time.perf_counter() >= deadline and built:
             break
     attempts = 0
@@ -110,12 +114,15 @@ def solve(
         attempts += 1
         sol = Solution.empty(model, hotels)
         improve(model, sol, rng, set(range(model.num_trips)), 0.5)
-        if not sol.missing_mandatory(model).size:
+        missing = sol.missing_mandatory(model).tolist()
+        if not missing:
             built.append(sol)
+        elif len(missing) < len(fewest_missing):
+            fewest_missing = missing
     if not built:
-        unplaced = {
-            m: "no feasible insertion found together with the other mandatory POIs" for m in data.mandatory
-        }
+        # Name the POIs left out of the tour that came closest.
+        why = "no feasible insertion found together with the other mandatory POIs"
+        unplaced = {int(m): why for m in fewest_missing}
         return failure(_mandatory_reasons(unplaced), unplaced, len(sequences))
 
     bound = _upper_bound(model, graph)

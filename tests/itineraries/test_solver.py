@@ -106,7 +106,9 @@ def test_mandatory_pois_that_do_not_fit_together() -> None:
     )
     result = solve(data, seed=0, **FAST)
     assert not result.feasible
-    assert set(result.unplaced_mandatory) == {2, 3}
+    # Either fits alone, so the result names the one left out of the closest tour.
+    assert len(result.unplaced_mandatory) == 1
+    assert set(result.unplaced_mandatory) <= {2, 3}
     assert all("no feasible insertion" in why for why in result.unplaced_mandatory.values())
 
 
