@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from itineraries.checker import check_solution  # noqa: E402
 from itineraries.ophs_reader import read_ophs  # noqa: E402
-from itineraries.solver import solve  # noqa: E402
+from itineraries.solver import solve, warm_up  # noqa: E402
 
 
 def _data_folder() -> Path:
@@ -68,9 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     options = {} if args.time_limit is None else {"time_limit": args.time_limit}
 
     # Compile (or load from cache) the numba kernels outside the timed runs.
-    start = time.perf_counter()
-    solve(read_ophs(files[0]), seed=args.seed, time_limit=0.0)
-    warm = time.perf_counter() - start
+    warm = warm_up()
     if not args.json:
         print(f"warm-up (numba compile or cache load): {warm:.2f} s", file=sys.stderr)
 

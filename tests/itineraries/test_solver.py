@@ -7,7 +7,7 @@ import pytest
 
 from itineraries.checker import check_solution
 from itineraries.problem import ProblemData
-from itineraries.solver import solve
+from itineraries.solver import solve, warm_up
 from tests.itineraries._instances import brute_force, euclidean, random_instance
 
 FAST = {"time_limit": 5.0, "max_iterations": 300, "max_no_improvement": 100}
@@ -211,3 +211,7 @@ def test_asymmetric_travel_times() -> None:
     result = solve(data, seed=0, **FAST)
     _assert_feasible(data, result)
     assert result.objective == pytest.approx(brute_force(data))
+
+
+def test_warm_up_compiles_the_kernels() -> None:
+    assert warm_up() >= 0.0
