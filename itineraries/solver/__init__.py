@@ -31,7 +31,7 @@ def solve(
     time_limit: float = 3.0,
     max_iterations: int = 100_000,
     max_no_improvement: int = 5000,
-    num_sequences: int = 60,
+    num_sequences: int = 200,
     num_elite: int = 8,
     race_budget: int = 4000,
 ) -> Result:
