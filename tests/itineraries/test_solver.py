@@ -150,7 +150,9 @@ def test_time_windows_and_service_are_respected() -> None:
     close[:, 5] = 9.0
     open_[:, 2] = 10.0
     service = np.array([0, 0, 1, 1, 1, 1, 0], dtype=float)
-    data = _corridor(time_window_open=open_, time_window_close=close, service=service, trip_limits=[16.0, 16.0])
+    data = _corridor(
+        time_window_open=open_, time_window_close=close, service=service, trip_limits=[16.0, 16.0]
+    )
     result = solve(data, seed=0, **FAST)
     _assert_feasible(data, result)
     assert result.objective == pytest.approx(brute_force(data))
