@@ -32,6 +32,10 @@ from routing.matrix_cache import cached_matrix
 from routing.router import ROAD_IDS, Waypoint
 
 DEFAULT_TIME_LIMIT = 0.8
+# Shanxi has ~120 lodging towns; an OPHS over all of them spends seconds just ranking hotel
+# sequences, and a trip only ever sleeps near the places worth visiting. 24 well-spread towns keep
+# the plans as good (see benchmarks/plan.py) at a fraction of the time.
+DEFAULT_MAX_HOTELS = 24
 
 
 class InfeasibleTrip(ValueError):
@@ -105,11 +109,14 @@ def build_problem(
     *,
     cache_dir: Path | None = None,
     beds_left: BedsLeft | None = None,
+    max_hotels: int | None = DEFAULT_MAX_HOTELS,
 ) -> tuple[ProblemData, list[_Vertex], dict[str, Any]]:
     """The OPHS problem for ``request``, its vertices, and facts needed to explain infeasibility.
 
     ``beds_left(town_id, night)`` gives the beds still free in a town on a night (when several
     groups share the towns, e.g. in an agency batch); default: all of the town's beds.
+    ``max_hotels`` caps the lodging towns offered to the solver (see :func:`_select_hotels`);
+    None offers every town.
     """
     start_place = _locate(catalog.gazetteer.resolve(request.start), "start")
     must, excluded = _resolve_places(request, catalog)
@@ -188,6 +195,25 @@ def build_problem(
     if end is not None:
         allowed[days - 1, :] = False
         allowed[days - 1, end] = True
+    mandatory = [i for i, v in enumerate(vertices) if v.id in must]
+    keep_hotels = _select_hotels(
+        travel,
+        scores,
+        hotels,
+        allowed,
+        keep=[start] + ([] if end is None else [end]),
+        mandatory=mandatory,
+        reach=min(request.max_drive_hours * 30.0, 120.0),
+        limit=max_hotels,
+    )
+    keep = np.array(keep_hotels + [i for i in range(n) if i not in hotels], dtype=int)
+    remap = {int(old): new for new, old in enumerate(keep)}
+    vertices = [vertices[i] for i in keep]
+    travel, scores, service = travel[np.ix_(keep, keep)], scores[keep], service[keep]
+    available, tw_open, tw_close, allowed = available[:, keep], tw_open[:, keep], tw_close[:, keep], allowed[:, keep]
+    start, end = remap[start], (None if end is None else remap[end])
+    hotels = tuple(range(len(keep_hotels)))
+    n = len(vertices)
     data = ProblemData(
         travel=travel,
         scores=scores,
@@ -201,11 +227,54 @@ def build_problem(
         time_window_open=tw_open,
         time_window_close=tw_close,
         hotel_allowed=allowed,
-        mandatory=tuple(i for i, v in enumerate(vertices) if v.id in must),
+        mandatory=tuple(remap[i] for i in mandatory),
         name=f"trip from {request.start}",
     )
     facts = {"nights_possible": int(allowed[: max(days - 1, 1)].any(axis=0).sum())}
     return data, vertices, facts
+
+
+def _select_hotels(
+    travel: np.ndarray,
+    scores: np.ndarray,
+    hotels: tuple[int, ...],
+    allowed: np.ndarray,
+    *,
+    keep: list[int],
+    mandatory: list[int],
+    reach: float,
+    limit: int | None,
+) -> list[int]:
+    """The lodging towns to offer the solver: the start/end, the nearest allowed town of every
+    must-see place, then greedily the towns that add most value within ``reach`` minutes of the
+    places to visit (facility-location style with diminishing returns, so the picks spread out)."""
+    usable = [h for h in hotels if allowed[:, h].any() or h in keep]
+    if limit is None or len(usable) <= limit:
+        return sorted(set(usable) | set(keep))
+    chosen: list[int] = list(dict.fromkeys(keep))
+    pois = np.flatnonzero(scores > 0)
+    candidates = [h for h in usable if allowed[:, h].any()]
+    for m in mandatory:
+        nearest = min(candidates, key=lambda h: min(travel[h, m], travel[m, h]), default=None)
+        if nearest is not None and nearest not in chosen:
+            chosen.append(nearest)
+    near = np.minimum(travel[np.ix_(candidates, pois)], travel[np.ix_(pois, candidates)].T)
+    cover = np.clip(1.0 - near / reach, 0.0, 1.0) * scores[pois][None, :]
+    covered = np.zeros(pois.size)
+    for h in chosen:
+        if h in candidates:
+            covered = np.maximum(covered, cover[candidates.index(h)])
+    while len(chosen) < limit:
+        gain = np.maximum(cover - covered[None, :], 0.0).sum(axis=1)
+        for h in chosen:
+            if h in candidates:
+                gain[candidates.index(h)] = -1.0
+        best = int(np.argmax(gain))
+        if gain[best] <= 0:
+            break
+        chosen.append(candidates[best])
+        covered = np.maximum(covered, cover[best])
+    return sorted(chosen)
 
 
 def plan_trip(
@@ -217,6 +286,7 @@ def plan_trip(
     seed: int = 0,
     time_limit: float = DEFAULT_TIME_LIMIT,
     beds_left: BedsLeft | None = None,
+    max_hotels: int | None = DEFAULT_MAX_HOTELS,
 ) -> Itinerary:
     """Plan the trip, or raise :class:`InfeasibleTrip` saying why none exists.
 
@@ -227,7 +297,9 @@ def plan_trip(
     LookupError, ValueError
         Unknown or unroutable places in the request.
     """
-    data, vertices, facts = build_problem(request, catalog, router, cache_dir=cache_dir, beds_left=beds_left)
+    data, vertices, facts = build_problem(
+        request, catalog, router, cache_dir=cache_dir, beds_left=beds_left, max_hotels=max_hotels
+    )
     if request.days > 1 and facts["nights_possible"] == 0:
         raise InfeasibleTrip([f"no lodging town has {request.group_size} free beds for the group"])
     result = solve(data, seed=seed, time_limit=time_limit)
