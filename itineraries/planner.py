@@ -10,6 +10,7 @@ in a town with at least the group's beds; visits respect opening hours and closu
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -277,6 +278,45 @@ def _select_hotels(
     return sorted(chosen)
 
 
+def _named(reason: str, vertices: list[_Vertex]) -> str:
+    """A solver reason with vertex numbers replaced by place names."""
+
+    def name(match: re.Match[str]) -> str:
+        i = int(match.group(2))
+        return f"{match.group(1)} {vertices[i].name_zh}" if 0 <= i < len(vertices) else match.group(0)
+
+    reason = re.sub(r"\b(POI|vertex|hotel) (\d+)", name, reason)
+    return re.sub(
+        r"\[([\d, ]+)\]",
+        lambda m: ", ".join(
+            vertices[int(x)].name_zh for x in m.group(1).split(",") if x.strip().isdigit() and int(x) < len(vertices)
+        ),
+        reason,
+    )
+
+
+def _explain_nights(request: TripRequest, data: ProblemData, vertices: list[_Vertex]) -> list[str]:
+    """Why no sequence of overnight towns exists, in the traveller's terms (empty if one exists)."""
+    reach = min(request.window_minutes, request.max_drive_hours * 60.0)
+    frontier = {data.start}
+    for d in range(data.num_trips):
+        night = request.start_date + timedelta(days=d)
+        allowed = np.flatnonzero(data.hotel_allowed[d])
+        nxt = {int(h) for h in allowed if any(data.travel[f, h] <= reach for f in frontier)}
+        if not nxt:
+            if d == data.num_trips - 1 and data.end is not None:
+                return [
+                    f"{vertices[data.end].name_zh} cannot be reached on the last day ({night}) within "
+                    f"{request.max_drive_hours:g} h of driving from the towns reachable before it"
+                ]
+            return [
+                f"night {d + 1} ({night}): no town with {request.group_size} free beds lies within "
+                f"{request.max_drive_hours:g} h of driving of where day {d + 1} starts"
+            ]
+        frontier = nxt
+    return []
+
+
 def plan_trip(
     request: TripRequest,
     catalog: Catalog,
@@ -304,12 +344,13 @@ def plan_trip(
         raise InfeasibleTrip([f"no lodging town has {request.group_size} free beds for the group"])
     result = solve(data, seed=seed, time_limit=time_limit)
     if not result.feasible:
-        reasons = list(result.reasons)
-        for vertex, why in result.unplaced_mandatory.items():
-            reasons.append(f"must-see {vertices[vertex].name_zh} ({vertices[vertex].id}): {why}")
+        reasons = [
+            f"must-see {vertices[v].name_zh} ({vertices[v].id}): {why}" for v, why in result.unplaced_mandatory.items()
+        ]
+        reasons += _explain_nights(request, data, vertices)
         if not reasons:
-            reasons = ["no feasible trip within the daily window, driving limit and lodging constraints"]
-        raise InfeasibleTrip(reasons)
+            reasons = [_named(reason, vertices) for reason in result.reasons if "mandatory POI" not in reason]
+        raise InfeasibleTrip(reasons or ["no trip fits the daily window, driving limit and lodging constraints"])
     return _assemble(request, data, vertices, result, router)
 
 
