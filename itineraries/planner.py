@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,6 +34,10 @@ from routing.matrix_cache import cached_matrix
 from routing.router import ROAD_IDS, Waypoint
 
 DEFAULT_TIME_LIMIT = 0.8
+# Shanxi has ~120 lodging towns; an OPHS over all of them spends seconds just ranking hotel
+# sequences, and a trip only ever sleeps near the places worth visiting. 24 well-spread towns keep
+# the plans as good (see benchmarks/plan.py) at a fraction of the time.
+DEFAULT_MAX_HOTELS = 24
 
 
 class InfeasibleTrip(ValueError):
@@ -106,11 +111,14 @@ def build_problem(
     *,
     cache_dir: Path | None = None,
     beds_left: BedsLeft | None = None,
+    max_hotels: int | None = DEFAULT_MAX_HOTELS,
 ) -> tuple[ProblemData, list[_Vertex], dict[str, Any]]:
     """The OPHS problem for ``request``, its vertices, and facts needed to explain infeasibility.
 
     ``beds_left(town_id, night)`` gives the beds still free in a town on a night (when several
     groups share the towns, e.g. in an agency batch); default: all of the town's beds.
+    ``max_hotels`` caps the lodging towns offered to the solver (see :func:`_select_hotels`);
+    None offers every town.
     """
     start_place = _locate(catalog.gazetteer.resolve(request.start), "start")
     must, excluded = _resolve_places(request, catalog)
@@ -192,6 +200,25 @@ def build_problem(
     if end is not None:
         allowed[days - 1, :] = False
         allowed[days - 1, end] = True
+    mandatory = [i for i, v in enumerate(vertices) if v.id in must]
+    keep_hotels = _select_hotels(
+        travel,
+        scores,
+        hotels,
+        allowed,
+        keep=[start] + ([] if end is None else [end]),
+        mandatory=mandatory,
+        reach=min(request.max_drive_hours * 30.0, 120.0),
+        limit=max_hotels,
+    )
+    keep = np.array(keep_hotels + [i for i in range(n) if i not in hotels], dtype=int)
+    remap = {int(old): new for new, old in enumerate(keep)}
+    vertices = [vertices[i] for i in keep]
+    travel, scores, service, in_theme = travel[np.ix_(keep, keep)], scores[keep], service[keep], in_theme[keep]
+    available, tw_open, tw_close, allowed = available[:, keep], tw_open[:, keep], tw_close[:, keep], allowed[:, keep]
+    start, end = remap[start], (None if end is None else remap[end])
+    hotels = tuple(range(len(keep_hotels)))
+    n = len(vertices)
     data = ProblemData(
         travel=travel,
         scores=scores,
@@ -205,11 +232,93 @@ def build_problem(
         time_window_open=tw_open,
         time_window_close=tw_close,
         hotel_allowed=allowed,
-        mandatory=tuple(i for i, v in enumerate(vertices) if v.id in must),
+        mandatory=tuple(remap[i] for i in mandatory),
         name=f"trip from {request.start}",
     )
     facts = {"nights_possible": int(allowed[: max(days - 1, 1)].any(axis=0).sum()), "in_theme": in_theme}
     return data, vertices, facts
+
+
+def _select_hotels(
+    travel: np.ndarray,
+    scores: np.ndarray,
+    hotels: tuple[int, ...],
+    allowed: np.ndarray,
+    *,
+    keep: list[int],
+    mandatory: list[int],
+    reach: float,
+    limit: int | None,
+) -> list[int]:
+    """The lodging towns to offer the solver: the start/end, the nearest allowed town of every
+    must-see place, then greedily the towns that add most value within ``reach`` minutes of the
+    places to visit (facility-location style with diminishing returns, so the picks spread out)."""
+    usable = [h for h in hotels if allowed[:, h].any() or h in keep]
+    if limit is None or len(usable) <= limit:
+        return sorted(set(usable) | set(keep))
+    chosen: list[int] = list(dict.fromkeys(keep))
+    pois = np.flatnonzero(scores > 0)
+    candidates = [h for h in usable if allowed[:, h].any()]
+    for m in mandatory:
+        nearest = min(candidates, key=lambda h: min(travel[h, m], travel[m, h]), default=None)
+        if nearest is not None and nearest not in chosen:
+            chosen.append(nearest)
+    near = np.minimum(travel[np.ix_(candidates, pois)], travel[np.ix_(pois, candidates)].T)
+    cover = np.clip(1.0 - near / reach, 0.0, 1.0) * scores[pois][None, :]
+    covered = np.zeros(pois.size)
+    for h in chosen:
+        if h in candidates:
+            covered = np.maximum(covered, cover[candidates.index(h)])
+    while len(chosen) < limit:
+        gain = np.maximum(cover - covered[None, :], 0.0).sum(axis=1)
+        for h in chosen:
+            if h in candidates:
+                gain[candidates.index(h)] = -1.0
+        best = int(np.argmax(gain))
+        if gain[best] <= 0:
+            break
+        chosen.append(candidates[best])
+        covered = np.maximum(covered, cover[best])
+    return sorted(chosen)
+
+
+def _named(reason: str, vertices: list[_Vertex]) -> str:
+    """A solver reason with vertex numbers replaced by place names."""
+
+    def name(match: re.Match[str]) -> str:
+        i = int(match.group(2))
+        return f"{match.group(1)} {vertices[i].name_zh}" if 0 <= i < len(vertices) else match.group(0)
+
+    reason = re.sub(r"\b(POI|vertex|hotel) (\d+)", name, reason)
+    return re.sub(
+        r"\[([\d, ]+)\]",
+        lambda m: ", ".join(
+            vertices[int(x)].name_zh for x in m.group(1).split(",") if x.strip().isdigit() and int(x) < len(vertices)
+        ),
+        reason,
+    )
+
+
+def _explain_nights(request: TripRequest, data: ProblemData, vertices: list[_Vertex]) -> list[str]:
+    """Why no sequence of overnight towns exists, in the traveller's terms (empty if one exists)."""
+    reach = min(request.window_minutes, request.max_drive_hours * 60.0)
+    frontier = {data.start}
+    for d in range(data.num_trips):
+        night = request.start_date + timedelta(days=d)
+        allowed = np.flatnonzero(data.hotel_allowed[d])
+        nxt = {int(h) for h in allowed if any(data.travel[f, h] <= reach for f in frontier)}
+        if not nxt:
+            if d == data.num_trips - 1 and data.end is not None:
+                return [
+                    f"{vertices[data.end].name_zh} cannot be reached on the last day ({night}) within "
+                    f"{request.max_drive_hours:g} h of driving from the towns reachable before it"
+                ]
+            return [
+                f"night {d + 1} ({night}): no town with {request.group_size} free beds lies within "
+                f"{request.max_drive_hours:g} h of driving of where day {d + 1} starts"
+            ]
+        frontier = nxt
+    return []
 
 
 def plan_trip(
@@ -221,6 +330,7 @@ def plan_trip(
     seed: int = 0,
     time_limit: float = DEFAULT_TIME_LIMIT,
     beds_left: BedsLeft | None = None,
+    max_hotels: int | None = DEFAULT_MAX_HOTELS,
 ) -> Itinerary:
     """Plan the trip, or raise :class:`InfeasibleTrip` saying why none exists.
 
@@ -231,17 +341,20 @@ def plan_trip(
     LookupError, ValueError
         Unknown or unroutable places in the request.
     """
-    data, vertices, facts = build_problem(request, catalog, router, cache_dir=cache_dir, beds_left=beds_left)
+    data, vertices, facts = build_problem(
+        request, catalog, router, cache_dir=cache_dir, beds_left=beds_left, max_hotels=max_hotels
+    )
     if request.days > 1 and facts["nights_possible"] == 0:
         raise InfeasibleTrip([f"no lodging town has {request.group_size} free beds for the group"])
     result = _solve_theme_first(request, data, facts["in_theme"], seed=seed, time_limit=time_limit)
     if not result.feasible:
-        reasons = list(result.reasons)
-        for vertex, why in result.unplaced_mandatory.items():
-            reasons.append(f"must-see {vertices[vertex].name_zh} ({vertices[vertex].id}): {why}")
+        reasons = [
+            f"must-see {vertices[v].name_zh} ({vertices[v].id}): {why}" for v, why in result.unplaced_mandatory.items()
+        ]
+        reasons += _explain_nights(request, data, vertices)
         if not reasons:
-            reasons = ["no feasible trip within the daily window, driving limit and lodging constraints"]
-        raise InfeasibleTrip(reasons)
+            reasons = [_named(reason, vertices) for reason in result.reasons if "mandatory POI" not in reason]
+        raise InfeasibleTrip(reasons or ["no trip fits the daily window, driving limit and lodging constraints"])
     return _assemble(request, data, vertices, result, router)
 
 

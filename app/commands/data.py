@@ -46,6 +46,12 @@ def run_build(args: argparse.Namespace) -> int:
         _say(args, "building the embedded road network from scgraph-data (first time only)")
     ensure_embedded_network(settings.cache_dir, quiet=args.quiet)
     roads = update_tourist_roads(engine, settings, force=args.force)
+    from itineraries.solver import warm_up
+
+    # The solver's numba kernels compile once and are cached on disk, so the first plan is fast.
+    compiled = warm_up()
+    if compiled > 1.0:
+        _say(args, f"solver kernels compiled in {compiled:.1f} s (cached for later runs)")
     if roads:
         for r in roads:
             _say(

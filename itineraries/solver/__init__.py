@@ -8,6 +8,7 @@ converges or the time limit is reached.
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -22,7 +23,7 @@ from itineraries.solver._model import Model
 from itineraries.solver._moves import Solution, improve
 from itineraries.solver._search import Search
 
-__all__ = ["extend", "solve"]
+__all__ = ["extend", "solve", "warm_up"]
 
 
 def solve(
@@ -31,9 +32,10 @@ def solve(
     seed: int = 0,
     time_limit: float = 3.0,
     max_iterations: int = 100_000,
-    max_no_improvement: int = 400,
-    num_sequences: int = 30,
-    num_elite: int = 6,
+    max_no_improvement: int = 5000,
+    num_sequences: int = 200,
+    num_elite: int = 8,
+    race_budget: int = 4000,
 ) -> Result:
     """Find a high-scoring feasible tour.
 
@@ -53,6 +55,9 @@ def solve(
         Hotel sequences built from the pre-computed estimates.
     num_elite
         Sequences raced by iterated local search before the final search.
+    race_budget
+        Iterations shared by the racing rounds: each round runs every remaining sequence, then
+        keeps the better half and doubles the iterations per sequence.
 
     Returns
     -------
@@ -94,11 +99,15 @@ def solve(
     sequences = best_sequences(model, graph, values, k=max(1, num_sequences))
     # Must-see places far apart: tours built around the sequences that pass near all of them.
     built: list[Solution] = covering_solutions(model, graph, values, k=max(1, num_elite)) if data.mandatory else []
+    fewest_missing = list(data.mandatory)
     for _, hotels in sequences:
         sol = Solution.empty(model, hotels)
         improve(model, sol, None, set(range(model.num_trips)), 0.0)
-        if not sol.missing_mandatory(model).size:
+        missing = sol.missing_mandatory(model).tolist()
+        if not missing:
             built.append(sol)
+        elif len(missing) < len(fewest_missing):
+            fewest_missing = missing
         if time.perf_counter() >= deadline and built:
             break
     attempts = 0
@@ -108,10 +117,15 @@ def solve(
         attempts += 1
         sol = Solution.empty(model, hotels)
         improve(model, sol, rng, set(range(model.num_trips)), 0.5)
-        if not sol.missing_mandatory(model).size:
+        missing = sol.missing_mandatory(model).tolist()
+        if not missing:
             built.append(sol)
+        elif len(missing) < len(fewest_missing):
+            fewest_missing = missing
     if not built:
-        unplaced = {m: "no feasible insertion found together with the other mandatory POIs" for m in data.mandatory}
+        # Name the POIs left out of the tour that came closest.
+        why = "no feasible insertion found together with the other mandatory POIs"
+        unplaced = {int(m): why for m in fewest_missing}
         return failure(_mandatory_reasons(unplaced), unplaced, len(sequences))
 
     bound = _upper_bound(model, graph)
@@ -122,7 +136,8 @@ def solve(
         for sol, s in zip(built[: max(1, num_elite)], seeds, strict=False)
     ]
     finished = list(searches)
-    rounds = 10
+    levels = max(1, math.ceil(math.log2(max(2, len(searches)))))
+    rounds = max(20, race_budget // (len(searches) * levels))
     while len(searches) > 1 and time.perf_counter() < deadline:
         for search in searches:
             search.run(rounds, deadline, hotel_moves=False, bound=bound)
@@ -156,6 +171,21 @@ def solve(
     return failure(["internal error: every tour found failed the independent check"], None, len(built))
 
 
+def warm_up() -> float:
+    """Compile the numba kernels (or load them from numba's on-disk cache); return the seconds spent.
+
+    The first solve in a fresh checkout otherwise spends ~10 s compiling inside its time limit.
+    """
+    start = time.perf_counter()
+    xy = np.array([[0.0, 0.0], [4.0, 0.0], [1.0, 1.0], [2.0, -1.0], [3.0, 1.0]])
+    travel = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2))
+    data = ProblemData(
+        travel=travel, scores=[0, 0, 1, 2, 3], hotels=(0, 1), start=0, end=1, trip_limits=[6.0, 6.0]
+    )
+    solve(data, time_limit=1.0, max_iterations=5, race_budget=5)
+    return time.perf_counter() - start
+
+
 def _upper_bound(model: Model, graph: HotelGraph) -> float:
     """Score of all POIs that fit alone on some trip: reaching it proves optimality."""
     reachable = np.zeros(model.n, dtype=bool)
@@ -181,7 +211,10 @@ def _diagnose_mandatory(model: Model, graph: HotelGraph) -> dict[int, str]:
                     fits = True
                     break
                 cost = model.cost[i, m] + model.cost[m, j]
-                if cost <= model.limits[d] and model.travel[i, m] + model.travel[m, j] <= model.travel_limits[d]:
+                if (
+                    cost <= model.limits[d]
+                    and model.travel[i, m] + model.travel[m, j] <= model.travel_limits[d]
+                ):
                     fits_ignoring_windows = True
             if fits:
                 break

@@ -189,6 +189,64 @@ def two_opt(travel, service, routes, lengths, durations, travels, d):  # pragma:
 
 
 @njit(cache=True)
+def or_opt(travel, service, routes, lengths, durations, travels, d):  # pragma: no cover - compiled
+    """Best-improvement or-opt on trip ``d``: move a segment of 1-3 POIs elsewhere in the trip."""
+    length = lengths[d]
+    if length < 4:
+        return False
+    backup = routes[d, :length].copy()
+    buf = np.empty(length, dtype=routes.dtype)
+    improved = False
+    while True:
+        best = 1e-10
+        bi = -1
+        bs = 0
+        bj = -1
+        for size in range(1, 4):
+            for i in range(1, length - size):
+                first = routes[d, i]
+                last = routes[d, i + size - 1]
+                before = routes[d, i - 1]
+                after = routes[d, i + size]
+                removal = travel[before, first] + travel[last, after] - travel[before, after]
+                if removal <= best:
+                    continue
+                for j in range(length - 1):
+                    if i - 1 <= j <= i + size - 1:
+                        continue
+                    a = routes[d, j]
+                    b = routes[d, j + 1]
+                    gain = removal - (travel[a, first] + travel[last, b] - travel[a, b])
+                    if gain > best:
+                        best = gain
+                        bi = i
+                        bs = size
+                        bj = j
+        if bi < 0:
+            break
+        k = 0
+        for idx in range(length):
+            if bi <= idx < bi + bs:
+                continue
+            buf[k] = routes[d, idx]
+            k += 1
+            if idx == bj:
+                for t in range(bs):
+                    buf[k] = routes[d, bi + t]
+                    k += 1
+        routes[d, :length] = buf
+        improved = True
+    if improved:
+        clock, driven = _timing(travel, service, routes, d, length)
+        if clock <= durations[d]:
+            durations[d] = clock
+            travels[d] = driven
+            return True
+        routes[d, :length] = backup
+    return False
+
+
+@njit(cache=True)
 def relocate(
     travel, service, cost, cand, limits, total_limit, routes, lengths, durations, travels
 ):  # pragma: no cover - compiled
@@ -361,7 +419,11 @@ def replace(
                 delta = new_dur - durations[d]
                 if gain <= 1e-9 and delta >= -1e-7:
                     continue
-                if not found or gain > best_gain + 1e-12 or (gain >= best_gain - 1e-12 and delta < best_delta):
+                if (
+                    not found
+                    or gain > best_gain + 1e-12
+                    or (gain >= best_gain - 1e-12 and delta < best_delta)
+                ):
                     found = True
                     best_gain = gain
                     best_delta = delta
@@ -462,10 +524,11 @@ def improve(
         all_trips,
     )
     for _ in range(20):
-        if symmetric:
-            for d in range(num_trips):
-                if changed[d]:
+        for d in range(num_trips):
+            if changed[d]:
+                if symmetric:
                     two_opt(travel, service, routes, lengths, durations, travels, d)
+                or_opt(travel, service, routes, lengths, durations, travels, d)
         changed[:] = False
         a, b = relocate(travel, service, cost, cand, limits, total_limit, routes, lengths, durations, travels)
         if a >= 0:

@@ -381,7 +381,9 @@ def replace(model: Model, sol: Solution) -> int | None:
         else:
             options = _replace_options(model, sol, d, free[d], total)
         for key, k, u, pos in options:
-            if key[0] > best_key[0] or (key[0] >= 0 and best_key[0] <= 1e-9 and key[1] > 1e-7 and key > best_key):
+            if key[0] > best_key[0] or (
+                key[0] >= 0 and best_key[0] <= 1e-9 and key[1] > 1e-7 and key > best_key
+            ):
                 best_key = key
                 best = (d, k, u, pos)
     if best is None:

@@ -1,4 +1,10 @@
-"""Iterated local search on a tour: shake (segment / random removal, hotel change), refill, 2-opt."""
+"""Iterated local search on a tour.
+
+Each iteration shakes a copy of the current tour (remove a segment, random POIs, a spatial
+cluster or a whole trip, or change one night's hotel), repairs it with :func:`improve` (greedy
+refill that first skips the POIs just removed, 2-opt, or-opt, relocate, replace) and accepts it
+by record-to-record travel: any tour within ``ACCEPT`` of the best may become the current one.
+"""
 
 from __future__ import annotations
 
@@ -19,11 +25,15 @@ from itineraries.solver._moves import (
     shake_spatial,
 )
 
-_NOISES = (0.0, 0.0, 0.1, 0.3)
-_POWERS = (1.0, 1.0, 1.5, 2.0)
-ACCEPT = 0.1
-RESTART = 300
-CLEAR = 0.1
+# Tuned on SET1 (see benchmarks/ophs.py).
+_NOISES = (0.0, 0.0, 0.1, 0.3)  # random perturbation of the greedy ratio during refills
+_POWERS = (1.0, 1.0, 1.5, 2.0)  # score exponent in the greedy ratio
+ACCEPT = 3.0  # record-to-record deviation, in average scores of the POIs in the best tour
+RESTART = 300  # iterations without a new best before walking on from the best again
+FRESH = 1200  # ... and before starting over from the initial construction
+HOTEL = 0.08  # probability of a hotel-change shake (final search only)
+CLEAR = 0.1  # probability of emptying a whole trip
+FRESH_NOISE = 0.3  # noise of the greedy ratio when starting over
 
 
 class Search:
@@ -48,6 +58,7 @@ class Search:
         self.graph = graph
         self.rng = rng
         self.current = sol
+        self.origin = sol.copy()
         self.best = sol.copy()
         self.strength = 1
         self.stall = 0
@@ -81,8 +92,10 @@ class Search:
         cand = self.current.copy()
         roll = rng.random()
         changed: set[int] | None = None
-        if hotel_moves and self.nights > 0 and roll < 0.08:
+        hotel_move = False
+        if hotel_moves and self.nights > 0 and roll < HOTEL:
             changed = self._hotel_shake(cand)
+            hotel_move = changed is not None
         if changed is None and roll > 1.0 - CLEAR:
             changed = shake_clear(model, cand, rng)
         if changed is None:
@@ -95,7 +108,9 @@ class Search:
         noise = _NOISES[int(rng.integers(len(_NOISES)))]
         removed = self.current.visited & ~cand.visited
         weights = model.scores ** _POWERS[int(rng.integers(len(_POWERS)))]
-        improve(model, cand, rng, changed, noise, tabu=removed if rng.random() < 0.7 else None, weights=weights)
+        improve(
+            model, cand, rng, changed, noise, tabu=removed if rng.random() < 0.7 else None, weights=weights
+        )
         if cand.missing_mandatory(model).size:
             return
         key = cand.key()
@@ -113,11 +128,35 @@ class Search:
             visited = sum(len(t) - 2 for t in self.current.trips)
             if self.strength > max(1, math.ceil(visited / model.num_trips * 0.6)):
                 self.strength = 1
-            # Record-to-record travel: walk on from tours close to the best to escape local optima.
-            if cand.objective >= self.best.objective - ACCEPT * abs(self.best.objective):
+            # Record-to-record travel: walk on from tours close to the best to escape local optima
+            # (but only move to another hotel sequence when that pays at once).
+            near = cand.objective >= self.best.objective - self._deviation()
+            if near and not hotel_move:
                 self.current = cand
-        if self.stall and self.stall % RESTART == 0:
+        if self.stall and self.stall % FRESH == 0:
+            # Long stagnation: the walk is trapped around the best tour; start over.
+            self.current = self._fresh() if FRESH_NOISE > 0 else self.origin.copy()
+        elif self.stall and self.stall % RESTART == 0:
             self.current = self.best.copy()
+
+    def _deviation(self) -> float:
+        """How much worse than the best a tour may be and still be walked on from.
+
+        A few average POIs' worth: a fixed fraction of the objective would let long tours
+        wander off far and keep short tours from moving at all.
+        """
+        visited = max(1, sum(len(t) - 2 for t in self.best.trips))
+        return ACCEPT * abs(self.best.score) / visited
+
+    def _fresh(self) -> Solution:
+        """A new randomised greedy tour through the best tour's hotels."""
+        model = self.model
+        sol = Solution.empty(model, self.best.hotels)
+        weights = model.scores ** _POWERS[int(self.rng.integers(len(_POWERS)))]
+        improve(model, sol, self.rng, set(range(model.num_trips)), FRESH_NOISE, weights=weights)
+        if sol.missing_mandatory(model).size:
+            return self.origin.copy()
+        return sol
 
     def _hotel_shake(self, cand: Solution) -> set[int] | None:
         rng = self.rng

@@ -7,7 +7,7 @@ import pytest
 
 from itineraries.checker import check_solution
 from itineraries.problem import ProblemData
-from itineraries.solver import solve
+from itineraries.solver import solve, warm_up
 from tests.itineraries._instances import brute_force, euclidean, random_instance
 
 FAST = {"time_limit": 5.0, "max_iterations": 300, "max_no_improvement": 100}
@@ -106,7 +106,9 @@ def test_mandatory_pois_that_do_not_fit_together() -> None:
     )
     result = solve(data, seed=0, **FAST)
     assert not result.feasible
-    assert set(result.unplaced_mandatory) == {2, 3}
+    # Either fits alone, so the result names the one left out of the closest tour.
+    assert len(result.unplaced_mandatory) == 1
+    assert set(result.unplaced_mandatory) <= {2, 3}
     assert all("no feasible insertion" in why for why in result.unplaced_mandatory.values())
 
 
@@ -148,7 +150,9 @@ def test_time_windows_and_service_are_respected() -> None:
     close[:, 5] = 9.0
     open_[:, 2] = 10.0
     service = np.array([0, 0, 1, 1, 1, 1, 0], dtype=float)
-    data = _corridor(time_window_open=open_, time_window_close=close, service=service, trip_limits=[16.0, 16.0])
+    data = _corridor(
+        time_window_open=open_, time_window_close=close, service=service, trip_limits=[16.0, 16.0]
+    )
     result = solve(data, seed=0, **FAST)
     _assert_feasible(data, result)
     assert result.objective == pytest.approx(brute_force(data))
@@ -170,3 +174,44 @@ def test_zero_length_day_at_the_hotel() -> None:
     _assert_feasible(data, result)
     assert result.trips[1] == [1, 1]
     assert result.score == 4
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_numpy_path_matches_brute_force(seed: int) -> None:
+    # A (non-binding) travel limit routes the search through the numpy moves instead of the
+    # compiled kernels; both must find the optimum.
+    base = random_instance(100 + seed)
+    data = ProblemData(
+        travel=base.travel,
+        scores=base.scores,
+        hotels=base.hotels,
+        start=base.start,
+        end=base.end,
+        trip_limits=base.trip_limits,
+        trip_travel_limits=np.full(base.num_trips, 1e6),
+    )
+    result = solve(data, seed=seed, **FAST)
+    _assert_feasible(data, result)
+    assert result.objective == pytest.approx(brute_force(data))
+
+
+def test_asymmetric_travel_times() -> None:
+    base = random_instance(11)
+    rng = np.random.default_rng(0)
+    travel = base.travel * rng.uniform(1.0, 1.3, size=base.travel.shape)
+    np.fill_diagonal(travel, 0.0)
+    data = ProblemData(
+        travel=travel,
+        scores=base.scores,
+        hotels=base.hotels,
+        start=0,
+        end=1,
+        trip_limits=base.trip_limits,
+    )
+    result = solve(data, seed=0, **FAST)
+    _assert_feasible(data, result)
+    assert result.objective == pytest.approx(brute_force(data))
+
+
+def test_warm_up_compiles_the_kernels() -> None:
+    assert warm_up() >= 0.0

@@ -1,6 +1,6 @@
 """Coverage-audit benchmark: 5,000 SYNTHETIC signs on the three routed tourist roads.
 
-Usage: ``python benchmarks/coverage.py [--json] [--signs N] [--runs N] [--data-dir DIR]``. Without
+Usage: ``python benchmarks/signage_coverage.py [--json] [--signs N] [--runs N] [--data-dir DIR]``. Without
 ``--data-dir`` it builds a fresh temporary data directory first (``jinlv data build``, about 6 s).
 
 Times (median of ``--runs``):
