@@ -38,6 +38,8 @@ DEFAULT_TIME_LIMIT = 0.8
 # sequences, and a trip only ever sleeps near the places worth visiting. 24 well-spread towns keep
 # the plans as good (see benchmarks/plan.py) at a fraction of the time.
 DEFAULT_MAX_HOTELS = 24
+REACH_SLACK = 1.1
+MUST_SEE_TOWNS = 3
 
 
 class InfeasibleTrip(ValueError):
@@ -197,6 +199,13 @@ def build_problem(
         for d, night in enumerate(dates):
             free = v.lodging.beds if beds_left is None else beds_left(v.lodging.id, night)
             allowed[d, i] = free >= request.group_size
+    # A night's town must be within reach of the start, and of the end, at the daily driving limit
+    # (with 10 % slack): this keeps a 4-day trip from 大同 from being offered towns near 运城.
+    day_drive = request.max_drive_hours * 60.0 * REACH_SLACK
+    for d in range(days):
+        allowed[d] &= travel[start, :] <= (d + 1) * day_drive
+        if end is not None:
+            allowed[d] &= travel[:, end] <= (days - 1 - d) * day_drive
     if end is not None:
         allowed[days - 1, :] = False
         allowed[days - 1, end] = True
@@ -259,10 +268,12 @@ def _select_hotels(
     chosen: list[int] = list(dict.fromkeys(keep))
     pois = np.flatnonzero(scores > 0)
     candidates = [h for h in usable if allowed[:, h].any()]
+    # a few towns near each must-see place: the nights around a far one (老牛湾) need a choice
+    per_must = max(1, min(MUST_SEE_TOWNS, (limit - len(chosen)) // max(1, len(mandatory))))
     for m in mandatory:
-        nearest = min(candidates, key=lambda h: min(travel[h, m], travel[m, h]), default=None)
-        if nearest is not None and nearest not in chosen:
-            chosen.append(nearest)
+        for nearest in sorted(candidates, key=lambda h: min(travel[h, m], travel[m, h]))[:per_must]:
+            if nearest not in chosen:
+                chosen.append(nearest)
     near = np.minimum(travel[np.ix_(candidates, pois)], travel[np.ix_(pois, candidates)].T)
     cover = np.clip(1.0 - near / reach, 0.0, 1.0) * scores[pois][None, :]
     covered = np.zeros(pois.size)

@@ -16,14 +16,17 @@ from itineraries.request import TripRequest
 from itineraries.themes import presets, themes
 
 MIN_SHARE = 0.7
-# Lines whose theme has too few members within reach to fill the days (gis_data/data/README.md,
-# theme_presets.csv): the days are filled with other places once every reachable member is visited.
+# Lines whose theme cannot fill the days (gis_data/data/README.md): once the theme members within
+# reach are visited, the time left goes to other places. "all" — every located member of the theme
+# is visited; "no_fit" — members are left out, but none fits into any day beside the must-see places.
 THEME_LIMITED = {
-    "great_wall_culture": "the other Great Wall members (固关, 娘子关, whole-day 代州古城, 平型关) are out of reach "
-    "together with the four must-see passes in 4 days",
-    "great_wall_no1": "as 长城文化, and two must-see places (悬空寺, 应县木塔) are not Great Wall members",
-    "yellow_river_no1": "后土祠 and 人祖山 do not fit beside the six Yellow River places visited",
-}
+    "great_wall_culture": ("no_fit", "固关, 娘子关, 代州古城 (a whole day) and 平型关 do not fit beside the four "
+                           "must-see passes of a 4-day loop from 大同"),
+    "great_wall_no1": ("no_fit", "as 长城文化; and two must-see places (悬空寺, 应县木塔) are not Great Wall members"),
+    "yellow_river_no1": ("no_fit", "后土祠, 人祖山 and the whole-day 碛口 do not all fit beside the others on the way"),
+    "taihang_no1": ("all", "all 6 located Taihang members are visited (黄崖洞 has no point); 五台山 is a must-see "
+                    "outside the theme"),
+}  # fmt: skip
 
 
 def departure() -> date:
@@ -106,3 +109,6 @@ def test_preset_plans_with_its_theme_first(preset_id: str, planning: dict[str, A
     assert members_that_fit(request, itinerary, planning) == []
     if preset_id not in THEME_LIMITED:
         assert share >= MIN_SHARE, f"{preset_id}: theme share {share:.2f} < {MIN_SHARE}"
+    elif THEME_LIMITED[preset_id][0] == "all":
+        located = {c.id for c in catalog.candidates if c.id in members}
+        assert located <= visited, located - visited
