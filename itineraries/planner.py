@@ -201,6 +201,7 @@ def build_problem(
             allowed[d, i] = free >= request.group_size
     # A night's town must be within reach of the start, and of the end, at the daily driving limit
     # (with 10 % slack): this keeps a 4-day trip from 大同 from being offered towns near 运城.
+    nights_possible = int(allowed[: max(days - 1, 1)].any(axis=0).sum())  # by beds alone
     day_drive = request.max_drive_hours * 60.0 * REACH_SLACK
     for d in range(days):
         allowed[d] &= travel[start, :] <= (d + 1) * day_drive
@@ -244,7 +245,7 @@ def build_problem(
         mandatory=tuple(remap[i] for i in mandatory),
         name=f"trip from {request.start}",
     )
-    facts = {"nights_possible": int(allowed[: max(days - 1, 1)].any(axis=0).sum()), "in_theme": in_theme}
+    facts = {"nights_possible": nights_possible, "in_theme": in_theme}
     return data, vertices, facts
 
 
