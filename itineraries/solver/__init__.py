@@ -8,6 +8,7 @@ converges or the time limit is reached.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 
@@ -179,10 +180,16 @@ def warm_up() -> float:
     start = time.perf_counter()
     xy = np.array([[0.0, 0.0], [4.0, 0.0], [1.0, 1.0], [2.0, -1.0], [3.0, 1.0]])
     travel = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2))
-    data = ProblemData(
-        travel=travel, scores=[0, 0, 1, 2, 3], hotels=(0, 1), start=0, end=1, trip_limits=[6.0, 6.0]
-    )
+    data = ProblemData(travel=travel, scores=[0, 0, 1, 2, 3], hotels=(0, 1), start=0, end=1, trip_limits=[6.0, 6.0])
     solve(data, time_limit=1.0, max_iterations=5, race_budget=5)
+    # Real trips (opening hours, visit times, a driving limit) run on the general kernels.
+    timed = dataclasses.replace(
+        data,
+        trip_travel_limits=[5.0, 5.0],
+        service=[0.0, 0.0, 0.5, 0.5, 0.5],
+        time_window_close=np.full((2, 5), 5.0),
+    )
+    solve(timed, time_limit=1.0, max_iterations=5, race_budget=5)
     return time.perf_counter() - start
 
 
@@ -211,10 +218,7 @@ def _diagnose_mandatory(model: Model, graph: HotelGraph) -> dict[int, str]:
                     fits = True
                     break
                 cost = model.cost[i, m] + model.cost[m, j]
-                if (
-                    cost <= model.limits[d]
-                    and model.travel[i, m] + model.travel[m, j] <= model.travel_limits[d]
-                ):
+                if cost <= model.limits[d] and model.travel[i, m] + model.travel[m, j] <= model.travel_limits[d]:
                     fits_ignoring_windows = True
             if fits:
                 break

@@ -41,8 +41,7 @@ class HotelGraph:
         self.alive = alive
         # Usable (i, j) pairs per trip: on some start-to-end path.
         self.pairs: list[list[tuple[int, int]]] = [
-            [(i, j) for i in sorted(alive[d]) for j in self.direct[d][i] if j in alive[d + 1]]
-            for d in range(num_trips)
+            [(i, j) for i in sorted(alive[d]) for j in self.direct[d][i] if j in alive[d + 1]] for d in range(num_trips)
         ]
 
     @property
@@ -137,9 +136,7 @@ def _padded(model: Model, d: int, i: int, j: int) -> tuple[int, ...]:
     return tuple(hotels)
 
 
-def best_sequences(
-    model: Model, graph: HotelGraph, values: PairValues, *, k: int
-) -> list[tuple[float, Sequence]]:
+def best_sequences(model: Model, graph: HotelGraph, values: PairValues, *, k: int) -> list[tuple[float, Sequence]]:
     """Promising hotel sequences, best first.
 
     The ``4 k`` sequences with the highest summed pair values (minus hotel penalties) are

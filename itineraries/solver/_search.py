@@ -108,9 +108,7 @@ class Search:
         noise = _NOISES[int(rng.integers(len(_NOISES)))]
         removed = self.current.visited & ~cand.visited
         weights = model.scores ** _POWERS[int(rng.integers(len(_POWERS)))]
-        improve(
-            model, cand, rng, changed, noise, tabu=removed if rng.random() < 0.7 else None, weights=weights
-        )
+        improve(model, cand, rng, changed, noise, tabu=removed if rng.random() < 0.7 else None, weights=weights)
         if cand.missing_mandatory(model).size:
             return
         key = cand.key()
