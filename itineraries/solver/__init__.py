@@ -13,6 +13,7 @@ import math
 import time
 
 import numpy as np
+from numba import njit
 
 from itineraries.checker import check_solution
 from itineraries.problem import ProblemData
@@ -195,12 +196,27 @@ def warm_up() -> float:
 
 def _upper_bound(model: Model, graph: HotelGraph) -> float:
     """Score of all POIs that fit alone on some trip: reaching it proves optimality."""
-    reachable = np.zeros(model.n, dtype=bool)
-    for d in range(model.num_trips):
-        for i, j in graph.pairs[d]:
-            cost = model.cost[i, :] + model.cost[:, j]
-            reachable |= model.candidates[d] & (cost <= model.limits[d])
+    usable = np.stack(graph.usable).astype(np.bool_)
+    reachable = _fits_alone(model.cost, model.hotels.astype(np.int64), usable, model.candidates, model.limits)
     return float(model.scores[reachable].sum()) - float(model.penalty.min(axis=1).sum())
+
+
+@njit(cache=True)
+def _fits_alone(cost, hotels, usable, candidates, limits):  # pragma: no cover - compiled
+    num_trips, n = candidates.shape
+    size = hotels.shape[0]
+    reachable = np.zeros(n, dtype=np.bool_)
+    for d in range(num_trips):
+        for a in range(size):
+            i = hotels[a]
+            for b in range(size):
+                if not usable[d, a, b]:
+                    continue
+                j = hotels[b]
+                for p in range(n):
+                    if not reachable[p] and candidates[d, p] and cost[i, p] + cost[p, j] <= limits[d]:
+                        reachable[p] = True
+    return reachable
 
 
 def _diagnose_mandatory(model: Model, graph: HotelGraph) -> dict[int, str]:
@@ -213,15 +229,21 @@ def _diagnose_mandatory(model: Model, graph: HotelGraph) -> dict[int, str]:
         fits = False
         fits_ignoring_windows = False
         for d in days:
-            for i, j in graph.pairs[d]:
-                if model.timing([i, m, j], int(d)).feasible:
-                    fits = True
-                    break
-                cost = model.cost[i, m] + model.cost[m, j]
-                if cost <= model.limits[d] and model.travel[i, m] + model.travel[m, j] <= model.travel_limits[d]:
-                    fits_ignoring_windows = True
-            if fits:
+            a, b = np.nonzero(graph.usable[d])
+            if a.size == 0:
+                continue
+            i, j = model.hotels[a], model.hotels[b]
+            # The trip i -> m -> j timed as Model.timing does (hotels have no service or window).
+            begin = np.maximum(0.0 + (0.0 + model.travel[i, m]), model.open[d, m])
+            clock = begin + (model.service[m] + model.travel[m, j])
+            driven = model.travel[i, m] + model.travel[m, j]
+            within = (driven <= model.travel_limits[d]) & (clock < np.inf)
+            if (within & (begin <= model.close[d, m]) & (clock <= model.limits[d])).any():
+                fits = True
                 break
+            cost = model.cost[i, m] + model.cost[m, j]
+            if ((cost <= model.limits[d]) & (driven <= model.travel_limits[d])).any():
+                fits_ignoring_windows = True
         if not fits:
             if fits_ignoring_windows:
                 unplaced[m] = "its time window cannot be met on any day it is open"

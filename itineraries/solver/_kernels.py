@@ -574,3 +574,40 @@ def improve(
             seed,
             all_trips,
         )
+
+
+@njit(cache=True)
+def pair_fills(
+    travel, service, cost, scores, cand_d, mandatory, limit, total_limit, pair_i, pair_j
+):  # pragma: no cover - compiled
+    """Greedy single-trip fill between each hotel pair ``(pair_i[p], pair_j[p])``.
+
+    Returns the score of each fill and the ``(P, n)`` mask of the POIs it visits.
+    """
+    n = cand_d.shape[0]
+    num = pair_i.shape[0]
+    values = np.zeros(num)
+    visited = np.zeros((num, n), dtype=np.bool_)
+    cand = np.empty((1, n), dtype=np.bool_)  # a copy: the row may come from a non-contiguous array
+    cand[0] = cand_d
+    tabu = np.zeros(n, dtype=np.bool_)
+    limits = np.full(1, limit)
+    mask = np.ones(1, dtype=np.bool_)
+    routes = np.zeros((1, n + 2), dtype=np.int64)
+    lengths = np.zeros(1, dtype=np.int64)
+    durations = np.zeros(1)
+    travels = np.zeros(1)
+    for p in range(num):
+        routes[0, 0] = pair_i[p]
+        routes[0, 1] = pair_j[p]
+        lengths[0] = 2
+        durations[0], travels[0] = _timing(travel, service, routes, 0, 2)
+        fill(
+            travel, service, cost, scores, scores, cand, tabu, mandatory, limits, total_limit,
+            routes, lengths, durations, travels, visited[p], 0.0, 0, mask,
+        )  # fmt: skip
+        total = 0.0
+        for k in range(1, lengths[0] - 1):
+            total += scores[routes[0, k]]
+        values[p] = total
+    return values, visited
