@@ -343,8 +343,12 @@ def plan_trip(
     time_limit: float = DEFAULT_TIME_LIMIT,
     beds_left: BedsLeft | None = None,
     max_hotels: int | None = DEFAULT_MAX_HOTELS,
+    solver_options: dict[str, Any] | None = None,
 ) -> Itinerary:
     """Plan the trip, or raise :class:`InfeasibleTrip` saying why none exists.
+
+    ``solver_options`` go to :func:`itineraries.solver.solve` (say, longer stall limits for the
+    reference runs of ``benchmarks/plan_quality.py``).
 
     Raises
     ------
@@ -358,7 +362,9 @@ def plan_trip(
     )
     if request.days > 1 and facts["nights_possible"] == 0:
         raise InfeasibleTrip([f"no lodging town has {request.group_size} free beds for the group"])
-    result = _solve_theme_first(request, data, facts["in_theme"], seed=seed, time_limit=time_limit)
+    result = _solve_theme_first(
+        request, data, facts["in_theme"], seed=seed, time_limit=time_limit, options=solver_options or {}
+    )
     if not result.feasible:
         reasons = [
             f"must-see {vertices[v].name_zh} ({vertices[v].id}): {why}" for v, why in result.unplaced_mandatory.items()
@@ -371,16 +377,22 @@ def plan_trip(
 
 
 def _solve_theme_first(
-    request: TripRequest, data: ProblemData, in_theme: np.ndarray, *, seed: int, time_limit: float
+    request: TripRequest,
+    data: ProblemData,
+    in_theme: np.ndarray,
+    *,
+    seed: int,
+    time_limit: float,
+    options: dict[str, Any],
 ) -> Any:
     """Solve; with themes, lexicographically: the tour of the theme's places (and the must-see
     places) first, then other places only in the time the theme leaves free."""
     if not request.themes:
-        return solve(data, seed=seed, time_limit=time_limit)
+        return solve(data, seed=seed, time_limit=time_limit, **options)
     keep = in_theme.copy()
     keep[list(data.mandatory)] = True
     theme_only = dataclasses.replace(data, scores=np.where(keep, data.scores, 0.0))
-    first = solve(theme_only, seed=seed, time_limit=time_limit)
+    first = solve(theme_only, seed=seed, time_limit=time_limit, **options)
     if not first.feasible:
         return first
     filled = extend(data, first.trips, first=keep, seed=seed)

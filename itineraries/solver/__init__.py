@@ -27,6 +27,9 @@ from itineraries.solver._search import Search
 
 __all__ = ["extend", "solve", "warm_up"]
 
+BUILD_SHARE = 0.25  # of the time left after the hotel estimates, for building the sequences' tours
+RACE_SHARE = 0.4  # of the time left after building, for racing the best few
+
 
 def solve(
     data: ProblemData,
@@ -102,6 +105,8 @@ def solve(
     # Must-see places far apart: tours built around the sequences that pass near all of them.
     built: list[Solution] = covering_solutions(model, graph, values, k=max(1, num_elite)) if data.mandatory else []
     fewest_missing = list(data.mandatory)
+    # Building every sequence may not pay on large instances: keep most of the time for the search.
+    build_deadline = time.perf_counter() + BUILD_SHARE * max(0.0, deadline - time.perf_counter())
     for _, hotels in sequences:
         sol = Solution.empty(model, hotels)
         improve(model, sol, None, set(range(model.num_trips)), 0.0)
@@ -110,7 +115,7 @@ def solve(
             built.append(sol)
         elif len(missing) < len(fewest_missing):
             fewest_missing = missing
-        if time.perf_counter() >= deadline and built:
+        if time.perf_counter() >= build_deadline and built:
             break
     attempts = 0
     while not built and time.perf_counter() < deadline and attempts < 20 * len(sequences):
@@ -140,9 +145,17 @@ def solve(
     finished = list(searches)
     levels = max(1, math.ceil(math.log2(max(2, len(searches)))))
     rounds = max(20, race_budget // (len(searches) * levels))
+    # The race may take RACE_SHARE of the time left, in equal slices per round and per search, so
+    # that the winner has time for hotel moves; a round ends early once its iterations are done.
+    race_start = time.perf_counter()
+    race_slice = RACE_SHARE * max(0.0, deadline - race_start) / levels
+    level = 0
     while len(searches) > 1 and time.perf_counter() < deadline:
-        for search in searches:
-            search.run(rounds, deadline, hotel_moves=False, bound=bound)
+        round_start = race_start + level * race_slice
+        for k, search in enumerate(searches):
+            until = min(deadline, round_start + race_slice * (k + 1) / len(searches))
+            search.run(rounds, until, hotel_moves=False, bound=bound)
+        level += 1
         searches.sort(key=lambda s: s.best.key(), reverse=True)
         if searches[0].best.objective >= bound - 1e-9:
             break

@@ -36,7 +36,10 @@ class Model:
         num_trips = data.num_trips
         self.n = n
         self.num_trips = num_trips
-        self.travel = np.ascontiguousarray(data.travel)
+        # Arrays handed to the compiled kernels are C-ordered and writable whatever the problem's
+        # arrays are (the planner's column selections come out Fortran-ordered): numba compiles one
+        # specialisation per layout, and a new one would be compiled inside the time limit.
+        self.travel = np.array(data.travel, dtype=np.float64, order="C")
         self.service = np.where(data.is_hotel, 0.0, data.service)
         # Plain lists: scalar look-ups in the timing loop are much faster than on arrays.
         self._travel_rows = self.travel.tolist()
@@ -48,8 +51,8 @@ class Model:
         self.scores = np.where(data.is_hotel, 0.0, data.scores)
         self.available = data.available & ~data.is_hotel[None, :]
         # Hotels have no time windows.
-        self.open = np.where(data.is_hotel[None, :], 0.0, data.time_window_open)
-        self.close = np.where(data.is_hotel[None, :], np.inf, data.time_window_close)
+        self.open = np.ascontiguousarray(np.where(data.is_hotel[None, :], 0.0, data.time_window_open))
+        self.close = np.ascontiguousarray(np.where(data.is_hotel[None, :], np.inf, data.time_window_close))
         self.has_tw = data.has_time_windows
         self.limits = data.effective_trip_limits()
         self.travel_limits = data.effective_travel_limits()
@@ -58,7 +61,7 @@ class Model:
         self.mandatory = np.zeros(n, dtype=bool)
         self.mandatory[list(data.mandatory)] = True
         # POIs worth inserting on each trip.
-        self.candidates = self.available & ((self.scores > 0) | self.mandatory)[None, :]
+        self.candidates = np.ascontiguousarray(self.available & ((self.scores > 0) | self.mandatory)[None, :])
         ends = data.hotel_allowed & data.is_hotel[None, :]
         if data.end is not None:
             last = np.zeros(n, dtype=bool)
