@@ -31,7 +31,7 @@ _POWERS = (1.0, 1.0, 1.5, 2.0)  # score exponent in the greedy ratio
 ACCEPT = 3.0  # record-to-record deviation, in average scores of the POIs in the best tour
 RESTART = 300  # iterations without a new best before walking on from the best again
 FRESH = 1200  # ... and before starting over from the initial construction
-HOTEL = 0.08  # probability of a hotel-change shake (final search only)
+HOTEL = 0.2  # probability of a hotel-change shake (final search only)
 CLEAR = 0.1  # probability of emptying a whole trip
 FRESH_NOISE = 0.3  # noise of the greedy ratio when starting over
 
