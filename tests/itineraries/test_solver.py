@@ -7,7 +7,8 @@ import pytest
 
 from itineraries.checker import check_solution
 from itineraries.problem import ProblemData
-from itineraries.solver import solve, warm_up
+from itineraries.solver import _tw_kernels, solve, warm_up
+from itineraries.solver._model import Model
 from tests.itineraries._instances import brute_force, euclidean, random_instance
 
 FAST = {"time_limit": 5.0, "max_iterations": 300, "max_no_improvement": 100}
@@ -150,9 +151,7 @@ def test_time_windows_and_service_are_respected() -> None:
     close[:, 5] = 9.0
     open_[:, 2] = 10.0
     service = np.array([0, 0, 1, 1, 1, 1, 0], dtype=float)
-    data = _corridor(
-        time_window_open=open_, time_window_close=close, service=service, trip_limits=[16.0, 16.0]
-    )
+    data = _corridor(time_window_open=open_, time_window_close=close, service=service, trip_limits=[16.0, 16.0])
     result = solve(data, seed=0, **FAST)
     _assert_feasible(data, result)
     assert result.objective == pytest.approx(brute_force(data))
@@ -178,8 +177,8 @@ def test_zero_length_day_at_the_hotel() -> None:
 
 @pytest.mark.parametrize("seed", range(3))
 def test_numpy_path_matches_brute_force(seed: int) -> None:
-    # A (non-binding) travel limit routes the search through the numpy moves instead of the
-    # compiled kernels; both must find the optimum.
+    # A (non-binding) travel limit routes the search through the general kernels (time windows,
+    # travel limits) instead of the plain OPHS ones; both must find the optimum.
     base = random_instance(100 + seed)
     data = ProblemData(
         travel=base.travel,
@@ -193,6 +192,78 @@ def test_numpy_path_matches_brute_force(seed: int) -> None:
     result = solve(data, seed=seed, **FAST)
     _assert_feasible(data, result)
     assert result.objective == pytest.approx(brute_force(data))
+
+
+def _timed_instance(seed: int, *, num_pois: int = 6, longer: float = 4.0, drive: float = 0.7) -> ProblemData:
+    """Random instance with every rule of a real trip: windows, service, closures, driving limit.
+
+    ``longer`` is added to each day's limit; the driving limit is ``drive`` times the original.
+    """
+    base = random_instance(200 + seed, num_pois=num_pois, num_hotels=3, num_trips=2)
+    rng = np.random.default_rng(seed)
+    n = base.num_vertices
+    hotel = base.is_hotel
+    service = np.where(hotel, 0.0, rng.uniform(0.5, 2.0, size=n))
+    open_ = np.where(hotel, 0.0, rng.uniform(0.0, 4.0, size=(2, n)))
+    close = np.where(hotel, np.inf, open_ + rng.uniform(1.0, 8.0, size=(2, n)))
+    available = rng.random((2, n)) < 0.8
+    travel = base.travel * rng.uniform(1.0, 1.2, size=base.travel.shape)
+    np.fill_diagonal(travel, 0.0)
+    return ProblemData(
+        travel=travel,
+        scores=base.scores,
+        hotels=base.hotels,
+        start=0,
+        end=1,
+        trip_limits=base.trip_limits + longer,
+        trip_travel_limits=base.trip_limits * drive,
+        service=service,
+        available=available,
+        time_window_open=open_,
+        time_window_close=close,
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_timed_trips_match_brute_force(seed: int) -> None:
+    data = _timed_instance(seed)
+    result = solve(data, seed=seed, **FAST)
+    _assert_feasible(data, result)
+    assert result.objective == pytest.approx(brute_force(data))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_insertion_slack_matches_exact_timing(seed: int) -> None:
+    # The compiled insertion table predicts, from forward time slack alone, whether inserting a
+    # POI keeps a trip feasible and by how much it lengthens it; exact re-timing must agree.
+    data = _timed_instance(seed, num_pois=12, longer=12.0, drive=2.0)
+    model = Model(data)
+    rng = np.random.default_rng(seed)
+    pois = rng.permutation(data.pois)
+    route = [0, 0]  # a round trip from hotel 0, each POI inserted where it first fits
+    for p in pois:
+        for k in range(1, len(route)):
+            if model.timing([*route[:k], int(p), *route[k:]], 0).feasible:
+                route.insert(k, int(p))
+                break
+    base = model.timing(route, 0)
+    assert base.feasible
+    n = data.num_vertices
+    allowed = ~data.is_hotel & ~np.isin(np.arange(n), route)
+    cst, inc, pos = np.empty(n), np.empty(n), np.empty(n, dtype=np.int64)
+    packed = np.array(route, dtype=np.int64)
+    _tw_kernels.table(
+        model.travel, model.service, model.open[0], model.close[0], model.limits[0], model.travel_limits[0],
+        packed, len(route), allowed, cst, inc, pos,
+    )  # fmt: skip
+    for p in np.flatnonzero(allowed):
+        exact = [model.timing([*route[: k + 1], int(p), *route[k + 1 :]], 0) for k in range(len(route) - 1)]
+        feasible = [t for t in exact if t.feasible]
+        assert (pos[p] >= 0) == bool(feasible)
+        if pos[p] >= 0:
+            chosen = exact[pos[p]]
+            assert chosen.feasible
+            assert inc[p] == pytest.approx(chosen.duration - base.duration, abs=1e-9)
 
 
 def test_asymmetric_travel_times() -> None:
