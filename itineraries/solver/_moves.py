@@ -315,21 +315,33 @@ def change_hotel(model: Model, sol: Solution, night: int, hotel: int) -> set[int
 
     Returns the changed trips, or ``None`` if the move is impossible.
     """
-    trips = [night] if night + 1 >= model.num_trips else [night, night + 1]
+    return change_hotels(model, sol, night, [hotel])
+
+
+def change_hotels(model: Model, sol: Solution, night: int, hotels: list[int]) -> set[int] | None:
+    """Make ``hotels`` the hotels of nights ``night``, ``night + 1``, ..., dropping POIs as needed.
+
+    Returns the changed trips, or ``None`` if the move is impossible.
+    """
+    last = min(night + len(hotels), model.num_trips - 1)
+    trips = list(range(night, last + 1))
     new_routes = {}
     for d in trips:
         route = list(sol.trips[d])
-        if d == night:
-            route[-1] = hotel
-        else:
-            route[0] = hotel
+        if night <= d - 1 < night + len(hotels):
+            route[0] = hotels[d - 1 - night]
+        if d < night + len(hotels):
+            route[-1] = hotels[d - night]
         new_routes[d] = _repair(model, route, d)
         if new_routes[d] is None:
             return None
     backup = sol.copy()
-    penalty_delta = model.penalty[night, hotel] - model.penalty[night, sol.trips[night][-1]]
+    penalty_delta = sum(
+        float(model.penalty[night + k, h] - model.penalty[night + k, sol.trips[night + k][-1]])
+        for k, h in enumerate(hotels)
+    )
     for d in trips:
-        # Clear first so POIs moving between the two trips are not double-counted.
+        # Clear first so POIs moving between the trips are not double-counted.
         if not sol.set_trip(model, d, [sol.trips[d][0], sol.trips[d][-1]]):
             _restore(sol, backup)
             return None
@@ -337,7 +349,7 @@ def change_hotel(model: Model, sol: Solution, night: int, hotel: int) -> set[int
         if not sol.set_trip(model, d, new_routes[d]):
             _restore(sol, backup)
             return None
-    sol.penalty += float(penalty_delta)
+    sol.penalty += penalty_delta
     return set(trips)
 
 

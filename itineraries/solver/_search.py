@@ -18,6 +18,7 @@ from itineraries.solver._model import Model
 from itineraries.solver._moves import (
     Solution,
     change_hotel,
+    change_hotels,
     improve,
     shake_clear,
     shake_random,
@@ -34,6 +35,7 @@ FRESH = 1200  # ... and before starting over from the initial construction
 HOTEL = 0.2  # probability of a hotel-change shake (final search only)
 CLEAR = 0.1  # probability of emptying a whole trip
 FRESH_NOISE = 0.3  # noise of the greedy ratio when starting over
+DOUBLE = 0.5  # share of hotel-change shakes that change two consecutive nights
 
 
 class Search:
@@ -158,9 +160,35 @@ class Search:
 
     def _hotel_shake(self, cand: Solution) -> set[int] | None:
         rng = self.rng
+        if self.nights >= 2 and rng.random() < DOUBLE:
+            return self._double_hotel_shake(cand)
         night = int(rng.integers(self.nights))
         options = self.graph.neighbours(cand.hotels, night)
         if not options:
             return None
         hotel = options[int(rng.integers(len(options)))]
         return change_hotel(self.model, cand, night, hotel)
+
+    def _double_hotel_shake(self, cand: Solution) -> set[int] | None:
+        """Change two consecutive nights at once: moving the night base one area on often needs
+        both (one change alone leaves a day that cannot reach its next hotel, or a poor one)."""
+        rng = self.rng
+        graph = self.graph
+        hotels = cand.hotels
+        night = int(rng.integers(self.nights - 1))
+        firsts = graph.successors(night, hotels[night])
+        if not firsts:
+            return None
+        first = firsts[int(rng.integers(len(firsts)))]
+        seconds = [
+            h
+            for h in graph.successors(night + 1, first)
+            if night + 2 >= self.model.num_trips
+            or graph.direct[night + 2][graph.position[h], graph.position[hotels[night + 3]]]
+        ]
+        if not seconds:
+            return None
+        second = seconds[int(rng.integers(len(seconds)))]
+        if (first, second) == (hotels[night + 1], hotels[night + 2]):
+            return None
+        return change_hotels(self.model, cand, night, [first, second])
