@@ -580,6 +580,164 @@ def replace(
 
 
 @njit(cache=True)
+def shift_insert(
+    travel,
+    service,
+    opens,
+    closes,
+    scores,
+    cand,
+    visited,
+    limits,
+    travel_limits,
+    total_limit,
+    routes,
+    lengths,
+    durations,
+    travels,
+):  # pragma: no cover - compiled
+    """Move one visited POI to another trip so that an unvisited one fits where it was.
+
+    A two-step ejection chain: relocation alone only accepts moves that save time, but on days
+    full of long visits the point of moving a visit is often the room it leaves for another.
+    Takes the highest-scoring inserted POI (then the shortest resulting tour). Returns the pair
+    of changed trips, or ``(-1, -1)``.
+    """
+    num_trips, n = cand.shape
+    if num_trips < 2:
+        return -1, -1
+    cap = routes.shape[1]
+    buf = np.empty(cap, dtype=routes.dtype)
+    buf_b = np.empty(cap, dtype=routes.dtype)
+    arrive = np.empty((num_trips, cap))
+    begin = np.empty((num_trips, cap))
+    room = np.empty((num_trips, cap))
+    wait_after = np.empty((num_trips, cap + 1))
+    drive_room = np.empty(num_trips)
+    for b in range(num_trips):
+        driven = schedule(
+            travel, service, opens[b], closes[b], limits[b], routes[b], lengths[b],
+            arrive[b], begin[b], room[b], wait_after[b],
+        )  # fmt: skip
+        drive_room[b] = travel_limits[b] - driven
+    cst = np.empty(n)
+    inc = np.empty(n)
+    pos = np.empty(n, dtype=np.int64)
+    free = np.empty(n, dtype=np.bool_)
+    total = durations.sum()
+    best_gain = 1e-9
+    best_total = _INF
+    best_a = -1
+    best_k = -1
+    best_b = -1
+    best_spot = -1
+    best_u = -1
+    best_pos = -1
+    for a in range(num_trips):
+        la = lengths[a]
+        anything = False
+        for u in range(n):
+            free[u] = cand[a, u] and not visited[u] and scores[u] >= best_gain
+            anything = anything or free[u]
+        if not anything:
+            continue
+        for k in range(1, la - 1):
+            v = routes[a, k]
+            # Where v could go: the cheapest feasible spot in each other trip.
+            target = -1
+            spot = -1
+            clock_b = 0.0
+            for b in range(num_trips):
+                if b == a or not cand[b, v]:
+                    continue
+                c, where = _spot(
+                    travel, service, opens[b], closes[b], drive_room[b], routes[b], lengths[b],
+                    begin[b], arrive[b], room[b], v,
+                )  # fmt: skip
+                if where < 0:
+                    continue
+                grow = c - wait_after[b, where + 1]
+                new_b = durations[b] + (grow if grow > 0.0 else 0.0)
+                if target < 0 or new_b - durations[b] < clock_b - durations[target]:
+                    target = b
+                    spot = where
+                    clock_b = new_b
+            if target < 0:
+                continue
+            m = 0
+            for t in range(la):
+                if t != k:
+                    buf[m] = routes[a, t]
+                    m += 1
+            clock_a, drive_a, ok = timing(travel, service, opens[a], closes[a], buf, la - 1)
+            if not _feasible(clock_a, drive_a, ok, limits[a], travel_limits[a]):
+                continue
+            table(
+                travel, service, opens[a], closes[a], limits[a], travel_limits[a],
+                buf, la - 1, free, cst, inc, pos,
+            )  # fmt: skip
+            rest = total - durations[a] - durations[target] + clock_a + clock_b
+            for u in range(n):
+                if pos[u] < 0 or u == v:
+                    continue
+                new_total = rest + inc[u]
+                if new_total > total_limit:
+                    continue
+                gain = scores[u]
+                if gain > best_gain + 1e-12 or (gain >= best_gain - 1e-12 and new_total < best_total):
+                    best_gain = gain
+                    best_total = new_total
+                    best_a = a
+                    best_k = k
+                    best_b = target
+                    best_spot = spot
+                    best_u = u
+                    best_pos = pos[u]
+    if best_a < 0:
+        return -1, -1
+    a = best_a
+    b = best_b
+    la = lengths[a]
+    lb = lengths[b]
+    v = routes[a, best_k]
+    # Build both routes, time them exactly, and only then commit.
+    m = 0
+    for t in range(la):
+        if t == best_k:
+            continue
+        buf[m] = routes[a, t]
+        m += 1
+        if m - 1 == best_pos:
+            buf[m] = best_u
+            m += 1
+    m_b = 0
+    for t in range(lb):
+        buf_b[m_b] = routes[b, t]
+        m_b += 1
+        if t == best_spot:
+            buf_b[m_b] = v
+            m_b += 1
+    clock_a, drive_a, ok_a = timing(travel, service, opens[a], closes[a], buf, m)
+    clock_b, drive_b, ok_b = timing(travel, service, opens[b], closes[b], buf_b, m_b)
+    if not (
+        _feasible(clock_a, drive_a, ok_a, limits[a], travel_limits[a])
+        and _feasible(clock_b, drive_b, ok_b, limits[b], travel_limits[b])
+        and total - durations[a] - durations[b] + clock_a + clock_b <= total_limit
+    ):
+        return -1, -1
+    routes[a, :m] = buf[:m]
+    lengths[a] = m
+    routes[b, :m_b] = buf_b[:m_b]
+    lengths[b] = m_b
+    durations[a] = clock_a
+    travels[a] = drive_a
+    durations[b] = clock_b
+    travels[b] = drive_b
+    visited[best_u] = True
+    return a, b
+
+
+@njit(cache=True)
 def improve(
     travel,
     service,
@@ -639,6 +797,14 @@ def improve(
             )  # fmt: skip
             if d >= 0:
                 changed[d] = True
+            else:
+                a, b = shift_insert(
+                    travel, service, opens, closes, scores, cand, visited, limits, travel_limits,
+                    total_limit, routes, lengths, durations, travels,
+                )  # fmt: skip
+                if a >= 0:
+                    changed[a] = True
+                    changed[b] = True
         if not changed.any():
             break
         changed |= fill(
