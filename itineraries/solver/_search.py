@@ -35,6 +35,7 @@ FRESH = 1200  # ... and before starting over from the initial construction
 HOTEL = 0.2  # probability of a hotel-change shake (final search only)
 CLEAR = 0.1  # probability of emptying a whole trip
 FRESH_NOISE = 0.3  # noise of the greedy ratio when starting over
+DESCENT_WIDTH = 12  # towns tried per night by the hotel descent
 DOUBLE = 0.5  # share of hotel-change shakes that change two consecutive nights
 
 
@@ -68,6 +69,8 @@ class Search:
         self.clock_start = clock_start
         self.best_time = time.perf_counter() - clock_start
         self.nights = model.num_trips if model.data.end is None else model.num_trips - 1
+        self.deadline = math.inf
+        self.descended: tuple[float, float] | None = None
 
     def run(
         self,
@@ -80,6 +83,7 @@ class Search:
     ) -> None:
         """Run up to ``iterations`` iterations, stopping at ``deadline``, after ``max_stall``
         iterations without improving the best tour, or when ``bound`` is reached."""
+        self.deadline = deadline
         for _ in range(iterations):
             if self.best.objective >= bound - 1e-9 or time.perf_counter() >= deadline:
                 return
@@ -137,7 +141,51 @@ class Search:
             # Long stagnation: the walk is trapped around the best tour; start over.
             self.current = self._fresh() if FRESH_NOISE > 0 else self.origin.copy()
         elif self.stall and self.stall % RESTART == 0:
-            self.current = self.best.copy()
+            self.current = self._hotel_descent() if hotel_moves and self.nights > 0 else self.best.copy()
+
+    def _hotel_descent(self) -> Solution:
+        """Try every single-night hotel change of the best tour (the ``DESCENT_WIDTH`` towns
+        nearest to each current one), each refilled deterministically; return the best result.
+
+        Random hotel shakes find the one good change among ~20 towns x nights only by luck; once
+        per best tour, when the walk stalls, they are all tried. An improvement becomes the best
+        tour (walking on from a worse neighbour instead was tried: it loses more than it finds).
+        """
+        model = self.model
+        base = self.best
+        if self.descended == base.key():
+            return base.copy()
+        self.descended = base.key()
+        leg = self.graph.leg
+        position = self.graph.position
+        found: Solution | None = None
+        for night in range(self.nights):
+            options = self.graph.neighbours(base.hotels, night)
+            if len(options) > DESCENT_WIDTH:
+                here = position[base.hotels[night + 1]]
+                where = position[np.asarray(options)]
+                nearest = np.argsort(leg[here, where] + leg[where, here], kind="stable")[:DESCENT_WIDTH]
+                options = [options[int(k)] for k in nearest]
+            for hotel in options:
+                if time.perf_counter() >= self.deadline:
+                    break
+                cand = base.copy()
+                changed = change_hotel(model, cand, night, hotel)
+                if changed is None:
+                    continue
+                improve(model, cand, None, changed, 0.0)
+                if cand.missing_mandatory(model).size:
+                    continue
+                if found is None or cand.key() > found.key():
+                    found = cand
+        if found is None:
+            return base.copy()
+        if found.key() > base.key():
+            self.best = found.copy()
+            self.best_time = time.perf_counter() - self.clock_start
+            self.stall = 0
+            return found
+        return base.copy()
 
     def _deviation(self) -> float:
         """How much worse than the best a tour may be and still be walked on from.
