@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,6 +58,11 @@ class Model:
         self.limits = data.effective_trip_limits()
         self.travel_limits = data.effective_travel_limits()
         self.has_travel_limit = np.isfinite(self.travel_limits)
+        # Plain lists for the timing loop, as above.
+        self._open_rows = self.open.tolist()
+        self._close_rows = self.close.tolist()
+        self._limit_list = self.limits.tolist()
+        self._travel_limit_list = self.travel_limits.tolist()
         self.total_limit = float(_shrink(np.array([data.effective_total_limit()]))[0])
         self.mandatory = np.zeros(n, dtype=bool)
         self.mandatory[list(data.mandatory)] = True
@@ -86,14 +92,14 @@ class Model:
         driven = 0.0
         ok = True
         if self.has_tw:
-            open_d = self.open[d]
-            close_d = self.close[d]
+            open_d = self._open_rows[d]
+            close_d = self._close_rows[d]
             for a, b in itertools.pairwise(route):
                 leg = travel[a][b]
                 driven += leg
                 clock += service[a] + leg
                 if clock < open_d[b]:
-                    clock = float(open_d[b])
+                    clock = open_d[b]
                 if clock > close_d[b]:
                     ok = False
         else:
@@ -102,8 +108,8 @@ class Model:
                 leg = travel[a][b]
                 driven += leg
                 clock += service[a] + leg
-        ok = ok and clock < np.inf and clock <= self.limits[d] and driven <= self.travel_limits[d]
-        return Timing(float(clock), float(driven), ok)
+        ok = ok and clock < math.inf and clock <= self._limit_list[d] and driven <= self._travel_limit_list[d]
+        return Timing(clock, driven, ok)
 
 
 def _shrink(limits: NDArray[np.float64]) -> NDArray[np.float64]:

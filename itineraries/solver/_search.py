@@ -70,6 +70,7 @@ class Search:
         self.best_time = time.perf_counter() - clock_start
         self.nights = model.num_trips if model.data.end is None else model.num_trips - 1
         self.deadline = math.inf
+        self.weights = [model.scores**power for power in _POWERS]
         self.descended: tuple[float, float] | None = None
 
     def run(
@@ -113,7 +114,7 @@ class Search:
                 changed = shake_random(model, cand, rng, self.strength)
         noise = _NOISES[int(rng.integers(len(_NOISES)))]
         removed = self.current.visited & ~cand.visited
-        weights = model.scores ** _POWERS[int(rng.integers(len(_POWERS)))]
+        weights = self.weights[int(rng.integers(len(_POWERS)))]
         improve(model, cand, rng, changed, noise, tabu=removed if rng.random() < 0.7 else None, weights=weights)
         if cand.missing_mandatory(model).size:
             return
@@ -200,7 +201,7 @@ class Search:
         """A new randomised greedy tour through the best tour's hotels."""
         model = self.model
         sol = Solution.empty(model, self.best.hotels)
-        weights = model.scores ** _POWERS[int(self.rng.integers(len(_POWERS)))]
+        weights = self.weights[int(self.rng.integers(len(_POWERS)))]
         improve(model, sol, self.rng, set(range(model.num_trips)), FRESH_NOISE, weights=weights)
         if sol.missing_mandatory(model).size:
             return self.origin.copy()
