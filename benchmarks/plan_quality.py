@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/plan_quality.py [--seconds 40] [--seeds 3] [--max-hotels all,24] [--case NAME]
+    python benchmarks/plan_quality.py [--seconds 40] [--seeds 3] [--first-seed 0] [--max-hotels all,24] [--case NAME]
 
 Each case of ``benchmarks/plan.py`` is planned with a long time limit, no stall limit, every seed and
 every hotel setting given; the best primary score found (the theme places' score for a themed
@@ -37,6 +37,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=40.0, help="solver time limit per run")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds run: first-seed, first-seed + 1, ...")
     parser.add_argument("--max-hotels", default="all,24", help="comma-separated: N or 'all'")
     parser.add_argument("--case", action="append", help="only these cases (repeatable)")
     args = parser.parse_args()
@@ -56,7 +57,7 @@ def main() -> int:
             continue
         entry = reference["cases"].setdefault(name, {"primary": 0.0, "runs": []})
         for hotels in settings:
-            for seed in range(args.seeds):
+            for seed in range(args.first_seed, args.first_seed + args.seeds):
                 t0 = time.perf_counter()
                 it = plan_trip(
                     request,
