@@ -4,6 +4,11 @@ The solver pre-computes promising hotel sequences (single-trip estimates for eve
 pair, then the k best sequences by dynamic programming), fills each greedily, races iterated
 local searches on the best few and lets the winner run on with hotel-change moves until it
 converges or the time limit is reached.
+
+The local search runs in compiled kernels: :mod:`~itineraries.solver._kernels` for plain OPHS
+(no time windows, no travel limits: the benchmark sets), :mod:`~itineraries.solver._tw_kernels`
+for real trips (opening hours, closures, visit times, a daily driving limit). The time limit
+covers everything but the compiled hotel pre-computation (see :func:`solve`).
 """
 
 from __future__ import annotations

@@ -419,11 +419,7 @@ def replace(
                 delta = new_dur - durations[d]
                 if gain <= 1e-9 and delta >= -1e-7:
                     continue
-                if (
-                    not found
-                    or gain > best_gain + 1e-12
-                    or (gain >= best_gain - 1e-12 and delta < best_delta)
-                ):
+                if not found or gain > best_gain + 1e-12 or (gain >= best_gain - 1e-12 and delta < best_delta):
                     found = True
                     best_gain = gain
                     best_delta = delta

@@ -1,4 +1,6 @@
-"""Solution state and the moves of the local search: insertion, 2-opt, removal, hotel change."""
+"""Solution state and the moves of the local search: shakes (removals), hotel changes, and the
+compiled greedy fill and local search (:mod:`~itineraries.solver._kernels` for plain OPHS,
+:mod:`~itineraries.solver._tw_kernels` for trips with time windows or travel limits)."""
 
 from __future__ import annotations
 

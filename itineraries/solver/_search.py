@@ -1,9 +1,11 @@
 """Iterated local search on a tour.
 
 Each iteration shakes a copy of the current tour (remove a segment, random POIs, a spatial
-cluster or a whole trip, or change one night's hotel), repairs it with :func:`improve` (greedy
-refill that first skips the POIs just removed, 2-opt, or-opt, relocate, replace) and accepts it
-by record-to-record travel: any tour within ``ACCEPT`` of the best may become the current one.
+cluster or a whole trip, or change one or two consecutive nights' hotels), repairs it with
+:func:`improve` (greedy refill that first skips the POIs just removed, 2-opt, or-opt, relocate,
+replace, shift-insert) and accepts it by record-to-record travel: any tour within ``ACCEPT`` of the
+best may become the current one. When the walk stalls, a hotel descent tries every single-night
+change of the best tour near its current towns.
 """
 
 from __future__ import annotations
