@@ -102,11 +102,16 @@ def _visit_profile(
     }
 
 
-def spot_rows() -> list[dict[str, Any]]:
-    """Scenic spots with facts merged in and defaults flagged."""
+def _profile_sources() -> tuple[dict[str, dict[str, str]], dict[str, str], list[dict[str, str]]]:
+    """Sourced facts by place, kinds by place, and the documented defaults."""
     facts = {f["place_id"]: f for f in read_rows(src.PLACE_FACTS)}
     kinds = {k["place_id"]: k["kind"] for k in read_rows(src.SPOT_KINDS)}
-    defaults = read_rows(src.VISIT_DEFAULTS)
+    return facts, kinds, read_rows(src.VISIT_DEFAULTS)
+
+
+def spot_rows() -> list[dict[str, Any]]:
+    """Scenic spots with facts merged in and defaults flagged."""
+    facts, kinds, defaults = _profile_sources()
     rows = []
     for s in read_rows(src.SPOTS):
         fact = facts.get(s["id"], {})
@@ -139,9 +144,7 @@ def heritage_rows() -> list[dict[str, Any]]:
     A site counts as visitable only where ``theme_members.csv`` cites evidence that visitors can go.
     """
     links = {link["heritage_id"]: link for link in read_rows(src.HERITAGE_LINKS)}
-    facts = {f["place_id"]: f for f in read_rows(src.PLACE_FACTS)}
-    kinds = {k["place_id"]: k["kind"] for k in read_rows(src.SPOT_KINDS)}
-    defaults = read_rows(src.VISIT_DEFAULTS)
+    facts, kinds, defaults = _profile_sources()
     visitable: dict[str, str] = {}
     for member in read_rows(src.THEME_MEMBERS):
         if member["place_id"].startswith("nh"):
