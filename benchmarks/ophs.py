@@ -129,10 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         print("-" * 60)
         print(f"instances            {len(rows)}  (infeasible: {infeasible})")
         if gaps:
-            print(
-                f"at best known        {at_best}/{len(gaps)} = {totals['at_best_known_pct']:.1f} %"
-                f"  (above: {above})"
-            )
+            print(f"at best known        {at_best}/{len(gaps)} = {totals['at_best_known_pct']:.1f} %  (above: {above})")
             print(f"mean gap             {totals['mean_gap_pct']:.4f} %")
         print(f"mean seconds         {totals['mean_seconds']:.3f}")
         print(f"max seconds          {totals['max_seconds']:.3f}")

@@ -121,9 +121,7 @@ def check_solution(data: ProblemData, trips: Sequence[Sequence[int]]) -> CheckRe
             closes = float(data.time_window_close[d][b])
             clock = max(clock, opens)
             if clock > closes:
-                bad.append(
-                    f"trip {d}: service at POI {b} starts at {clock:.6g}, after its close {closes:.6g}"
-                )
+                bad.append(f"trip {d}: service at POI {b} starts at {clock:.6g}, after its close {closes:.6g}")
         durations.append(clock)
         travels.append(driven)
         limit = float(data.trip_limits[d]) * (1.0 + data.tolerance)

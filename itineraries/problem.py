@@ -259,9 +259,7 @@ def _float_array(
     return array
 
 
-def _bool_array(
-    name: str, value: ArrayLike | None, shape: tuple[int, int], *, default: bool
-) -> NDArray[np.bool_]:
+def _bool_array(name: str, value: ArrayLike | None, shape: tuple[int, int], *, default: bool) -> NDArray[np.bool_]:
     if value is None:
         return np.full(shape, default, dtype=bool)
     array = np.array(value)

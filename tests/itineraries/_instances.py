@@ -79,10 +79,7 @@ def brute_force(data: ProblemData) -> float:
                 continue
             penalty = sum(data.hotel_penalty[d, seq[d + 1]] for d in range(num_trips))
             for assign in itertools.product(range(num_trips + 1), repeat=len(pois)):
-                groups = [
-                    frozenset(p for p, a in zip(pois, assign, strict=True) if a == d)
-                    for d in range(num_trips)
-                ]
+                groups = [frozenset(p for p, a in zip(pois, assign, strict=True) if a == d) for d in range(num_trips)]
                 visited = {p for p, a in zip(pois, assign, strict=True) if a < num_trips}
                 if any(m not in visited for m in data.mandatory):
                     continue

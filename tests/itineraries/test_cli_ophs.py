@@ -14,9 +14,7 @@ from itineraries.ophs_reader import read_ophs
 
 
 @pytest.mark.parametrize("name", ["T1-65-2-3", "64-45-3-4", "102-50-1-2"])
-def test_json_output_is_a_feasible_tour(
-    ophs_data: Path, name: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_json_output_is_a_feasible_tour(ophs_data: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
     path = ophs_data / "SET1" / f"{name}.ophs"
     assert main(["ophs", str(path), "--time-limit", "0.5", "--seed", "1", "--json"]) == 0
     out = capsys.readouterr().out
