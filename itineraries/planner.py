@@ -148,7 +148,8 @@ def build_problem(
         end = endpoint(_locate(catalog.gazetteer.resolve(request.end), "end"), "end")
     hotels = tuple(range(len(vertices)))
     for c in catalog.candidates:
-        if c.id in excluded or (c.layer == "heritage" and not request.include_heritage):
+        # a heritage site named as a must-see is visited even when heritage sites are not offered
+        if c.id in excluded or (c.layer == "heritage" and not request.include_heritage and c.id not in must):
             continue
         vertices.append(_Vertex("poi", c.id, c.name_zh, c.name_en, c.lat, c.lon, candidate=c))
     n, days = len(vertices), request.days

@@ -97,9 +97,18 @@ def _planner_context(session: SessionDep, t: Translator) -> dict[str, Any]:
         (spot_out(s) for s in session.scalars(select(models.Spot)) if s.lat is not None),
         key=lambda s: (grade_order.get(s.grade, 3), s.city, s.name_zh),
     )
+    # the heritage sites the planner can visit on their own (those inside a spot are visited with it)
+    heritage = [
+        {"id": h.id, "name_zh": h.name_zh, "name_en": "", "city": h.city}
+        for h in session.scalars(
+            select(models.HeritageSite).order_by(models.HeritageSite.city, models.HeritageSite.name_zh)
+        )
+        if h.visitable and h.spot_id is None and h.lat is not None
+    ]
     return {
         "places": [{"value": t.name(p), "label": p.name_zh if t.lang == "en" else p.name_en} for p in places],
         "spots": spots,
+        "heritage": heritage,
         "themes": list(themes().values()),
         "presets": list(presets().values()),
         "city_names": {p.name_zh: (p.name_en if t.lang == "en" else p.name_zh) for p in places if p.kind == "city"},

@@ -100,7 +100,12 @@ def test_planner_form(app_client: TestClient):
     days = form.xpath(".//input[@name='days']")[0]
     assert (days.get("min"), days.get("max")) == ("1", "14") and "required" in days.attrib
     assert len(form.xpath(".//input[@name='themes']")) == 9
-    assert len(form.xpath(".//select[@name='must_see']//option")) == 60  # every spot with coordinates
+    must_see = form.xpath(".//select[@name='must_see']")[0]
+    heritage = must_see.xpath(".//optgroup[@label='全国重点文物保护单位']/option/@value")
+    assert heritage and all(v.startswith("nh") for v in heritage), heritage
+    assert "nh054" in heritage  # 龙山石窟: visitable, not inside a graded spot
+    # every spot with coordinates, then the heritage sites the planner can visit on their own
+    assert len(must_see.xpath(".//option")) == 60 + len(heritage)
     assert len(doc.xpath("//datalist[@id='place-list']/option")) > 150
     assert "匠心古建" in html and "规划我的行程" in html
 

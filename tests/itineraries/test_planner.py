@@ -119,3 +119,10 @@ def test_same_seed_same_trip(catalog):
     b = _plan(catalog, start="平遥古城", days=2, themes=["jin_merchant"])
     assert [[s.place_id for s in d.stops] for d in a.days] == [[s.place_id for s in d.stops] for d in b.days]
     assert a.totals["theme_share"] is not None and a.totals["theme_share"] > 0.5
+
+
+def test_a_heritage_must_see_is_visited_when_heritage_sites_are_not_offered(catalog):
+    it = _plan(catalog, start="太原", days=2, include_heritage=False, must_see=("龙山石窟",))
+    visited = [s.place_id for d in it.days for s in d.stops]
+    assert "nh054" in visited
+    assert not [p for p in visited if p.startswith("nh") and p != "nh054"], visited
