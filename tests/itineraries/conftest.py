@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# four SET1 instances kept in the repo (see data/ophs/README.md), for tests that need only those
+SAMPLE = Path(__file__).resolve().parent / "data" / "ophs"
 
 
 def ophs_data_folder() -> Path:
@@ -25,3 +27,9 @@ def ophs_data() -> Path:
     if not (folder / "SET1").is_dir():
         pytest.skip(f"OPHS benchmark data not found at {folder}")
     return folder
+
+
+@pytest.fixture(scope="session")
+def ophs_sample() -> Path:
+    """A folder with ``SET1/`` holding at least the four sample instances (the repo's own copy)."""
+    return SAMPLE

@@ -14,8 +14,8 @@ from itineraries.ophs_reader import read_ophs
 
 
 @pytest.mark.parametrize("name", ["T1-65-2-3", "64-45-3-4", "102-50-1-2"])
-def test_json_output_is_a_feasible_tour(ophs_data: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
-    path = ophs_data / "SET1" / f"{name}.ophs"
+def test_json_output_is_a_feasible_tour(ophs_sample: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    path = ophs_sample / "SET1" / f"{name}.ophs"
     assert main(["ophs", str(path), "--time-limit", "0.5", "--seed", "1", "--json"]) == 0
     out = capsys.readouterr().out
     payload = json.loads(out)
@@ -35,8 +35,8 @@ def test_json_output_is_a_feasible_tour(ophs_data: Path, name: str, capsys: pyte
     assert report.score == payload["score"]
 
 
-def test_readable_summary(ophs_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = ophs_data / "SET1" / "T1-65-1-2.ophs"
+def test_readable_summary(ophs_sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = ophs_sample / "SET1" / "T1-65-1-2.ophs"
     assert main(["ophs", str(path), "--time-limit", "0.3"]) == 0
     out = capsys.readouterr().out
     assert "score" in out and "trip 1" in out and "independent check: feasible" in out

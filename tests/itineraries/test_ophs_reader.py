@@ -48,8 +48,8 @@ def test_zero_trip_length_and_no_trailer() -> None:
     assert data.num_vertices == 3
 
 
-def test_real_set1_file(ophs_data: Path) -> None:
-    data = read_ophs(ophs_data / "SET1" / "64-45-3-4.ophs")
+def test_real_set1_file(ophs_sample: Path) -> None:
+    data = read_ophs(ophs_sample / "SET1" / "64-45-3-4.ophs")
     assert data.name == "64-45-3-4"
     assert data.num_trips == 4
     assert data.hotels == (0, 1, 2, 3, 4)
