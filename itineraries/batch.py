@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from itineraries.catalog import Catalog
 from itineraries.planner import InfeasibleTrip, plan_trip
 from itineraries.request import THEME_IDS, TripRequest
-from itineraries.themes import Preset, presets
+from itineraries.themes import Preset, place_name, presets
 from routing.backends import RoutingBackend
 
 BATCH_COLUMNS = ("product", "theme", "start", "date", "days", "group_size")
@@ -137,7 +137,8 @@ def _preset_fields(preset_id: str, routable: Routable | None) -> tuple[dict[str,
         raise LookupError(msg)
     fields, dropped = preset.trip_fields(routable=routable)
     notes = tuple(
-        f"must-see {pid} of preset {preset_id} left out: it has no coordinates in the data" for pid in dropped
+        f"must-see {place_name(pid)} ({pid}) of preset {preset_id} left out: it has no coordinates in the data"
+        for pid in dropped
     )
     return fields, notes
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from gis_data.sources import THEME_MEMBERS, THEME_PRESETS, THEMES, read_rows
+from gis_data.sources import HERITAGE, SPOTS, THEME_MEMBERS, THEME_PRESETS, THEMES, read_rows
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,18 @@ class Preset:
         if self.day_start:
             fields["day_start"] = self.day_start
         return fields, [p for p in self.must_see if p not in keep]
+
+
+@cache
+def place_name(place_id: str) -> str:
+    """The Chinese name of a spot or heritage site in the layer files (the id itself if unknown),
+    for messages about a line's must-see places."""
+    return _place_names().get(place_id, place_id)
+
+
+@cache
+def _place_names() -> dict[str, str]:
+    return {r["id"]: r["name_zh"] for name in (SPOTS, HERITAGE) for r in read_rows(name)}
 
 
 @cache

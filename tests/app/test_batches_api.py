@@ -92,7 +92,8 @@ def test_a_twenty_request_batch_gives_every_request_a_status(twenty: dict[str, A
             assert it["reason"]
     first = status["items"][0]
     assert first["notes"] == [
-        "must-see chang-family-manor of preset jin_merchant_soul left out: it has no coordinates in the data"
+        "must-see 榆次常家庄园 (chang-family-manor) of preset jin_merchant_soul left out: "
+        "it has no coordinates in the data"
     ]
     # every planned request is a normal saved trip with a page titled by its product
     trip = app_client.get(f"/api/itineraries/{first['trip_id']}").json()

@@ -53,7 +53,8 @@ def test_a_preset_fills_the_empty_cells_and_notes_must_see_places_without_coordi
     assert request.start == "太原市" and request.days == 2 and request.themes == {"jin_merchant": 1.0}
     assert set(request.must_see) == located
     assert items[0].notes == (
-        "must-see chang-family-manor of preset jin_merchant_soul left out: it has no coordinates in the data",
+        "must-see 榆次常家庄园 (chang-family-manor) of preset jin_merchant_soul left out: "
+        "it has no coordinates in the data",
     )
     # a value in the row wins over the line's
     (item,) = parse_batch_records(
