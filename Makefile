@@ -41,11 +41,10 @@ system-deps: ## Debian packages the tests need (PostgreSQL + PostGIS, Chromium)
 postgres: system-deps ## start the PostgreSQL server the tests use
 	bash .ci/postgres
 
-test: system-deps $(VENV)/.installed-test setup postgres ## set up and run the whole suite
-	$(VENV)/bin/ruff check .
+test: system-deps lint setup postgres ## set up, check style and run the whole suite
 	JINLV_TEST_POSTGRES_URL=$(PG_URL) JINLV_REQUIRE_POSTGRES=1 $(PY) -m pytest -q
 
-lint: $(VENV)/.installed-test
+lint: $(VENV)/.installed-test ## ruff: lint and formatting
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
