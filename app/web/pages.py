@@ -10,7 +10,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,7 +28,15 @@ from app.api.routes.spots import spot_out
 from app.commands.roads import roads_feature_collection
 from app.coverage_report import template_env
 from app.services.coverage import ROADS, CoverageOptions, run_coverage
-from app.services.trips import PlannerBusy, TripError, data_fingerprint, get_trip, plan_and_save, trip_json
+from app.services.trips import (
+    PlannerBusy,
+    TripError,
+    created_at,
+    data_fingerprint,
+    get_trip,
+    plan_and_save,
+    trip_json,
+)
 from app.web import forms
 from app.web.i18n import COOKIE, LANGS, Translator, lang_url, request_lang
 from app.web.maps import MapParts, coverage_map, map_parts, overview_map, trip_map
@@ -294,13 +302,12 @@ def trip_view(
 
 
 def _trip_view(request: Request, session: SessionDep, saved: models.SavedItinerary, t: Translator) -> dict[str, Any]:
-    created = saved.created_at if saved.created_at.tzinfo else saved.created_at.replace(tzinfo=UTC)
     return trip_view(
         trip_json(saved, lang=t.lang),
         t,
         share_url=str(request.url_for("trip_page", trip_id=saved.id)),
         road_names=road_names(session, t),
-        created=created,
+        created=created_at(saved),
     )
 
 
