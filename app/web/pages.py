@@ -454,16 +454,17 @@ def _coverage_page(
     options = options or CoverageOptions()
     run = run_coverage(session, settings, data=data, filename=filename, options=options)
     reported = [r["road_id"] for r in run.report["roads"]]
+    collection = roads_feature_collection(session)
     m = coverage_map(
         run.result.to_geojson(),
-        roads_feature_collection(session),
+        collection,
         reported,
         settings,
         t,
         approach_km=run.report["parameters"]["approach_km"],
     )
     parts = map_parts(m)
-    roads = {f["properties"]["road"]: f["properties"] for f in roads_feature_collection(session)["features"]}
+    roads = {f["properties"]["road"]: f["properties"] for f in collection["features"]}
     road_labels = {rid: (roads[rid]["name_en"] if t.lang == "en" else roads[rid]["name_zh"]) for rid in roads}
     return render(
         request,
