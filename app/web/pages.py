@@ -154,7 +154,8 @@ def planner(request: Request, session: SessionDep) -> HTMLResponse:
     return render(request, "planner.html", _planner_context(session, t) | {"values": values, "errors": {}})
 
 
-def _wants_json(request: Request) -> bool:
+def wants_json(request: Request) -> bool:
+    """Whether the page's script posted the form (``Accept: application/json``)."""
     return "application/json" in request.headers.get("accept", "")
 
 
@@ -186,11 +187,11 @@ async def plan_form(request: Request, session: SessionDep, settings: SettingsDep
             status = 503
         else:
             url = str(request.url_for("trip_page", trip_id=planned.saved.id).path)
-            if _wants_json(request):
+            if wants_json(request):
                 return JSONResponse({"id": planned.saved.id, "url": url}, status_code=201)
             return RedirectResponse(url, status_code=303)
     messages = forms.field_errors(errors, t)
-    if _wants_json(request):
+    if wants_json(request):
         return JSONResponse({"errors": messages}, status_code=status)
     context = _planner_context(session, t) | {"values": values, "errors": messages}
     return render(request, "planner.html", context, status_code=status)
