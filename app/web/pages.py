@@ -397,20 +397,22 @@ def layers_map(request: Request, session: SessionDep, settings: SettingsDep) -> 
     t = Translator(request_lang(request))
     spots = [spot_out(s).model_dump() for s in session.scalars(select(models.Spot).order_by(models.Spot.id))]
     beds = lodging_beds(session)
-    lodging = [
-        {
-            "id": lp.id,
-            "name_zh": lp.name_zh,
-            "name_en": lp.name_en,
-            "city": lp.city,
-            "lat": lp.lat,
-            "lon": lp.lon,
-            "beds": beds.get(lp.id, (lp.estimated_beds, True))[0],
-            "beds_estimated": beds.get(lp.id, (lp.estimated_beds, True))[1],
-            "estimate_basis": lp.estimate_basis,
-        }
-        for lp in session.scalars(select(models.LodgingPlace).order_by(models.LodgingPlace.id))
-    ]
+    lodging = []
+    for lp in session.scalars(select(models.LodgingPlace).order_by(models.LodgingPlace.id)):
+        count, estimated = beds.get(lp.id, (lp.estimated_beds, True))
+        lodging.append(
+            {
+                "id": lp.id,
+                "name_zh": lp.name_zh,
+                "name_en": lp.name_en,
+                "city": lp.city,
+                "lat": lp.lat,
+                "lon": lp.lon,
+                "beds": count,
+                "beds_estimated": estimated,
+                "estimate_basis": lp.estimate_basis,
+            }
+        )
     heritage = [
         {
             "name_zh": h.name_zh,
