@@ -284,8 +284,14 @@ def trip_json(saved: models.SavedItinerary, *, lang: str | None = None) -> dict[
     out["id"] = saved.id
     language = lang or (saved.request or {}).get("language") or "zh"
     out["title"] = trip_title(saved.request or {}, saved.itinerary, lang=language)
+    created = created_at(saved)
+    out["created_at"] = created.isoformat() if created else None
+    return out
+
+
+def created_at(saved: models.SavedItinerary) -> datetime | None:
+    """When ``saved`` was planned, timezone-aware (a database without timezones gives naive UTC)."""
     created = saved.created_at
     if created is not None and created.tzinfo is None:
         created = created.replace(tzinfo=UTC)
-    out["created_at"] = created.isoformat() if created else None
-    return out
+    return created

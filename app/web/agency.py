@@ -20,7 +20,7 @@ from app.api.deps import SessionDep
 from app.services.batches import BatchQueueFull, BatchRejected, batch_status, get_batch, routable, submit_batch
 from app.web.forms import localise
 from app.web.i18n import Translator, request_lang
-from app.web.pages import render
+from app.web.pages import render, wants_json
 from gis_data.gazetteer import Gazetteer
 from itineraries.batch import BATCH_COLUMNS, MAX_BATCH, OPTIONAL_COLUMNS, parse_batch_csv, parse_batch_records
 from itineraries.catalog import load_catalog
@@ -163,10 +163,6 @@ def _batch_errors(errors: list[dict[str, Any]], t: Translator, *, csv: bool) -> 
     return out
 
 
-def _wants_json(request: Request) -> bool:
-    return "application/json" in request.headers.get("accept", "")
-
-
 @router.get("/agency", response_class=HTMLResponse, name="agency_page")
 def agency_page(request: Request, session: SessionDep) -> HTMLResponse:
     """The agency page (``?batch=ID`` shows that batch)."""
@@ -255,10 +251,10 @@ async def agency_submit(
         else:
             api = str(request.url_for("get_batch_status", batch_id=batch.id).path)
             page = f"{request.url_for('agency_page').path}?batch={batch.id}&lang={lang}"
-            if _wants_json(request):
+            if wants_json(request):
                 return JSONResponse({"id": batch.id, "status_url": api, "zip_url": f"{api}.zip", "page": page}, 202)
             return RedirectResponse(page, status_code=303)
-    if _wants_json(request):
+    if wants_json(request):
         return JSONResponse({"errors": errors}, status_code=status_code)
     view = {"values": default_form() | values, "errors": errors, "batch": None}
     return render(request, "agency.html", _context(t, session) | view, status_code=status_code)

@@ -180,10 +180,8 @@ def road_groups(m: folium.Map, roads: Mapping[str, Any], t: Translate, lang: str
         if not feature.get("geometry"):
             continue
         name = road_name(props, lang)
-        group = folium.FeatureGroup(
-            name=f"{_swatch(ROAD_COLOURS.get(props['road'], '#6d4c41'))} {_esc(name)}", show=show
-        )
-        colour = ROAD_COLOURS.get(props["road"], "#6d4c41")
+        colour = _road_colour(props)
+        group = folium.FeatureGroup(name=f"{_swatch(colour)} {_esc(name)}", show=show)
         folium.GeoJson(
             {"type": "Feature", "geometry": feature["geometry"], "properties": {"road": props["road"]}},
             style_function=lambda _f, c=colour: {
@@ -197,6 +195,10 @@ def road_groups(m: folium.Map, roads: Mapping[str, Any], t: Translate, lang: str
         group.add_to(m)
 
 
+def _road_colour(props: Mapping[str, Any]) -> str:
+    return ROAD_COLOURS.get(props["road"], "#6d4c41")
+
+
 def road_name(props: Mapping[str, Any], lang: str) -> str:
     return props["name_en"] if lang == "en" and props.get("name_en") else props["name_zh"]
 
@@ -204,7 +206,7 @@ def road_name(props: Mapping[str, Any], lang: str) -> str:
 def road_legend(roads: Mapping[str, Any], t: Translate) -> list[str]:
     """Legend rows of the tourist roads."""
     return [
-        f"{_swatch(ROAD_COLOURS.get(f['properties']['road'], '#6d4c41'))} {_esc(road_name(f['properties'], _lang(t)))}"
+        f"{_swatch(_road_colour(f['properties']))} {_esc(road_name(f['properties'], _lang(t)))}"
         for f in roads.get("features", [])
         if f.get("geometry")
     ]

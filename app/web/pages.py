@@ -10,7 +10,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,7 +28,15 @@ from app.api.routes.spots import spot_out
 from app.commands.roads import roads_feature_collection
 from app.coverage_report import template_env
 from app.services.coverage import ROADS, CoverageOptions, run_coverage
-from app.services.trips import PlannerBusy, TripError, data_fingerprint, get_trip, plan_and_save, trip_json
+from app.services.trips import (
+    PlannerBusy,
+    TripError,
+    created_at,
+    data_fingerprint,
+    get_trip,
+    plan_and_save,
+    trip_json,
+)
 from app.web import forms
 from app.web.i18n import COOKIE, LANGS, Translator, lang_url, request_lang
 from app.web.maps import MapParts, coverage_map, map_parts, overview_map, trip_map
@@ -146,7 +154,8 @@ def planner(request: Request, session: SessionDep) -> HTMLResponse:
     return render(request, "planner.html", _planner_context(session, t) | {"values": values, "errors": {}})
 
 
-def _wants_json(request: Request) -> bool:
+def wants_json(request: Request) -> bool:
+    """Whether the page's script posted the form (``Accept: application/json``)."""
     return "application/json" in request.headers.get("accept", "")
 
 
@@ -178,11 +187,11 @@ async def plan_form(request: Request, session: SessionDep, settings: SettingsDep
             status = 503
         else:
             url = str(request.url_for("trip_page", trip_id=planned.saved.id).path)
-            if _wants_json(request):
+            if wants_json(request):
                 return JSONResponse({"id": planned.saved.id, "url": url}, status_code=201)
             return RedirectResponse(url, status_code=303)
     messages = forms.field_errors(errors, t)
-    if _wants_json(request):
+    if wants_json(request):
         return JSONResponse({"errors": messages}, status_code=status)
     context = _planner_context(session, t) | {"values": values, "errors": messages}
     return render(request, "planner.html", context, status_code=status)
@@ -294,13 +303,12 @@ def trip_view(
 
 
 def _trip_view(request: Request, session: SessionDep, saved: models.SavedItinerary, t: Translator) -> dict[str, Any]:
-    created = saved.created_at if saved.created_at.tzinfo else saved.created_at.replace(tzinfo=UTC)
     return trip_view(
         trip_json(saved, lang=t.lang),
         t,
         share_url=str(request.url_for("trip_page", trip_id=saved.id)),
         road_names=road_names(session, t),
-        created=created,
+        created=created_at(saved),
     )
 
 
@@ -389,20 +397,22 @@ def layers_map(request: Request, session: SessionDep, settings: SettingsDep) -> 
     t = Translator(request_lang(request))
     spots = [spot_out(s).model_dump() for s in session.scalars(select(models.Spot).order_by(models.Spot.id))]
     beds = lodging_beds(session)
-    lodging = [
-        {
-            "id": lp.id,
-            "name_zh": lp.name_zh,
-            "name_en": lp.name_en,
-            "city": lp.city,
-            "lat": lp.lat,
-            "lon": lp.lon,
-            "beds": beds.get(lp.id, (lp.estimated_beds, True))[0],
-            "beds_estimated": beds.get(lp.id, (lp.estimated_beds, True))[1],
-            "estimate_basis": lp.estimate_basis,
-        }
-        for lp in session.scalars(select(models.LodgingPlace).order_by(models.LodgingPlace.id))
-    ]
+    lodging = []
+    for lp in session.scalars(select(models.LodgingPlace).order_by(models.LodgingPlace.id)):
+        count, estimated = beds.get(lp.id, (lp.estimated_beds, True))
+        lodging.append(
+            {
+                "id": lp.id,
+                "name_zh": lp.name_zh,
+                "name_en": lp.name_en,
+                "city": lp.city,
+                "lat": lp.lat,
+                "lon": lp.lon,
+                "beds": count,
+                "beds_estimated": estimated,
+                "estimate_basis": lp.estimate_basis,
+            }
+        )
     heritage = [
         {
             "name_zh": h.name_zh,
@@ -447,16 +457,17 @@ def _coverage_page(
     options = options or CoverageOptions()
     run = run_coverage(session, settings, data=data, filename=filename, options=options)
     reported = [r["road_id"] for r in run.report["roads"]]
+    collection = roads_feature_collection(session)
     m = coverage_map(
         run.result.to_geojson(),
-        roads_feature_collection(session),
+        collection,
         reported,
         settings,
         t,
         approach_km=run.report["parameters"]["approach_km"],
     )
     parts = map_parts(m)
-    roads = {f["properties"]["road"]: f["properties"] for f in roads_feature_collection(session)["features"]}
+    roads = {f["properties"]["road"]: f["properties"] for f in collection["features"]}
     road_labels = {rid: (roads[rid]["name_en"] if t.lang == "en" else roads[rid]["name_zh"]) for rid in roads}
     return render(
         request,

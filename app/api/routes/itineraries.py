@@ -7,14 +7,13 @@ Exports: ``GET /api/itineraries/{id}.gpx`` (GPX 1.1), ``.kml`` (KML 2.2), ``.ics
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from app.api.deps import SessionDep, SettingsDep
-from app.services.trips import PlannerBusy, TripError, get_trip, plan_and_save, trip_json
+from app.services.trips import PlannerBusy, TripError, created_at, get_trip, plan_and_save, trip_json
 from gis_data import models
 from itineraries import exports
 from itineraries.request import TripRequest
@@ -100,10 +99,9 @@ def _export(
         data = trip_json(saved, lang=lang)
         language = lang or (saved.request or {}).get("language") or "zh"
         page = str(request.url_for("trip_page", trip_id=saved.id))
-        created = saved.created_at if saved.created_at.tzinfo else saved.created_at.replace(tzinfo=UTC)
         options: dict[str, Any] = {"lang": language, "title": data["title"]}
         if suffix in ("gpx", "ics"):
-            options |= {"url": page, "created": created}
+            options |= {"url": page, "created": created_at(saved)}
         elif suffix == "kml":
             options["url"] = page
         text = render(data, **options)
