@@ -98,7 +98,7 @@ class BedLedger:
         """
         nights = self.nights(itinerary)
         for town, night in nights:
-            if self.taken[(town, night)] + group_size > self.beds.get(town, 0):
+            if self.beds_left(town, night) < group_size:
                 msg = (
                     f"booking {group_size} beds in {town} on {night} would overfill it "
                     f"({self.beds_left(town, night)} of {self.beds.get(town, 0)} left)"
