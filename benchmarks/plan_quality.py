@@ -52,6 +52,7 @@ def main() -> int:
     settings = [parse_hotels(text) for text in args.max_hotels.split(",")]
     # Only the time limit stops a reference run.
     options = {"max_iterations": 10**9, "max_no_improvement": 10**9}
+    commit = _commit()
     for name, request in cases(start).items():
         if args.case and name not in args.case:
             continue
@@ -77,7 +78,7 @@ def main() -> int:
                     "seed": seed,
                     "max_hotels": hotels,
                     "solver_s": round(it.solver["seconds"], 1),
-                    "commit": _commit(),
+                    "commit": commit,
                 }
                 entry["runs"].append(run)
                 if primary > entry["primary"]:

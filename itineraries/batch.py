@@ -33,8 +33,6 @@ OPTIONAL_COLUMNS = ("end", "must_see", "pace", "max_drive_hours", "day_start", "
 MAX_BATCH = 200
 PRODUCT_RULE = "1-80 letters, digits, spaces, '.', '-', '_', '(' or ')', not starting with a space or punctuation"
 _PRODUCT = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff .()\-]{0,79}$")
-# the solver's own wording ("mandatory POI 130: ...") repeats a must-see reason by vertex number
-_SOLVER_VERTEX = re.compile(r"^mandatory POI \d+:")
 Routable = Callable[[str], bool]
 
 
@@ -100,7 +98,7 @@ class BedLedger:
         """
         nights = self.nights(itinerary)
         for town, night in nights:
-            if self.taken[(town, night)] + group_size > self.beds.get(town, 0):
+            if self.beds_left(town, night) < group_size:
                 msg = (
                     f"booking {group_size} beds in {town} on {night} would overfill it "
                     f"({self.beds_left(town, night)} of {self.beds.get(town, 0)} left)"
@@ -325,10 +323,6 @@ def parse_batch_records(
 # -- planning -------------------------------------------------------------------------------------
 
 
-def _public(reasons: list[str]) -> list[str]:
-    return [r for r in reasons if not _SOLVER_VERTEX.match(r)] or reasons
-
-
 def bed_reason(request: TripRequest, itinerary: Mapping[str, Any], ledger: BedLedger) -> str:
     """Why a group cannot follow ``itinerary`` (planned without the other groups): the nights
     whose town is booked by earlier groups of the batch."""
@@ -376,7 +370,7 @@ def plan_item(
     try:
         itinerary = plan_trip(request, catalog, router, beds_left=ledger.beds_left, **options).to_json()
     except InfeasibleTrip as exc:
-        reason = "; ".join(_public(exc.reasons))
+        reason = "; ".join(exc.reasons)
         try:
             alone = plan_trip(request, catalog, router, **options).to_json()
         except (InfeasibleTrip, LookupError, ValueError):

@@ -70,6 +70,29 @@ def _hours(p: models.VisitProfile) -> Hours:
     )
 
 
+def _candidate(
+    p: models.Spot | models.HeritageSite, *, layer: str, name_en: str, grade: str, closures: tuple[ClosureRule, ...]
+) -> Candidate:
+    """The candidate of a spot or heritage site row (they share their visit profile columns)."""
+    return Candidate(
+        p.id,
+        layer,
+        p.name_zh,
+        name_en,
+        grade,
+        p.city,
+        p.lat,
+        p.lon,
+        p.visit_minutes,
+        p.visit_is_default,
+        p.ticket_cny,
+        _hours(p),
+        p.hours_are_default,
+        p.season_note,
+        closures,
+    )
+
+
 def load_catalog(session: Session) -> Catalog:
     """Candidates (located spots; located, visitable heritage sites not already part of a spot) and
     lodging places with their beds (real where hotels were imported, else the labelled estimate)."""
@@ -87,50 +110,16 @@ def load_catalog(session: Session) -> Catalog:
         if s.lat is None:
             unlocated.add(s.id)
             continue
-        candidates.append(
-            Candidate(
-                s.id,
-                "spot",
-                s.name_zh,
-                s.name_en,
-                s.grade,
-                s.city,
-                s.lat,
-                s.lon,
-                s.visit_minutes,
-                s.visit_is_default,
-                s.ticket_cny,
-                _hours(s),
-                s.hours_are_default,
-                s.season_note,
-                tuple(rules.get(s.id, ())) + province,
-            )
-        )
+        closures = tuple(rules.get(s.id, ())) + province
+        candidates.append(_candidate(s, layer="spot", name_en=s.name_en, grade=s.grade, closures=closures))
     for h in session.scalars(select(models.HeritageSite).order_by(models.HeritageSite.id)):
         if h.spot_id is not None or not h.visitable:
             continue
         if h.lat is None:
             unlocated.add(h.id)
             continue
-        candidates.append(
-            Candidate(
-                h.id,
-                "heritage",
-                h.name_zh,
-                "",
-                "heritage",
-                h.city,
-                h.lat,
-                h.lon,
-                h.visit_minutes,
-                h.visit_is_default,
-                h.ticket_cny,
-                _hours(h),
-                h.hours_are_default,
-                h.season_note,
-                tuple(rules.get(h.id, ())) + province,
-            )
-        )
+        closures = tuple(rules.get(h.id, ())) + province
+        candidates.append(_candidate(h, layer="heritage", name_en="", grade="heritage", closures=closures))
     beds = lodging_beds(session)
     lodging = tuple(
         Lodging(lp.id, lp.name_zh, lp.name_en, lp.city, lp.kind, lp.lat, lp.lon, *beds[lp.id])

@@ -491,11 +491,9 @@ def to_ics(
     ]
     names = _names(itinerary)
     nights = {day["index"]: day.get("overnight") for day in itinerary["days"]}
-    last_drive = {}
-    for ev in timeline(itinerary):
-        if ev.kind == "drive":
-            last_drive[ev.day] = ev.seq
-    for ev in timeline(itinerary):
+    events = timeline(itinerary)
+    last_drive = {ev.day: ev.seq for ev in events if ev.kind == "drive"}
+    for ev in events:
         day_label = _t(lang, "day", n=ev.day)
         if ev.kind == "visit":
             stop = ev.stop

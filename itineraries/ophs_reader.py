@@ -107,7 +107,7 @@ def parse_ophs(
     xys = np.empty((num_vertices, 2))
     scores = np.empty(num_vertices)
     for k, (lineno, fields) in enumerate(lines[3:]):
-        x, y, s = _floats(fields, 3, source, lineno, "'x y S'")
+        x, y, s = _floats(fields, 3, source, lineno, "'x y S'", nonneg=False)
         if s < 0:
             msg = f"{source}:{lineno}: score must be >= 0, got {fields[2]!r}"
             raise ValueError(msg)
@@ -146,7 +146,7 @@ def _data_lines(text: str, source: str) -> list[tuple[int, list[str]]]:
     return lines
 
 
-def _floats(fields: list[str], count: int, source: str, lineno: int, what: str) -> list[float]:
+def _floats(fields: list[str], count: int, source: str, lineno: int, what: str, *, nonneg: bool = True) -> list[float]:
     if len(fields) != count:
         msg = f"{source}:{lineno}: expected {what} ({count} numbers), got {' '.join(fields)!r:.80}"
         raise ValueError(msg)
@@ -161,7 +161,7 @@ def _floats(fields: list[str], count: int, source: str, lineno: int, what: str) 
             raise ValueError(msg)
         values.append(value)
     for field, value in zip(fields, values, strict=True):
-        if value < 0 and what != "'x y S'":
+        if nonneg and value < 0:
             msg = f"{source}:{lineno}: {what} must be >= 0, got {field!r}"
             raise ValueError(msg)
     return values

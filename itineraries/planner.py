@@ -163,7 +163,7 @@ def build_problem(
     available = np.ones((days, n), dtype=bool)
     tw_open = np.zeros((days, n))
     tw_close = np.full((days, n), np.inf)
-    day_start = request.day_start_time.hour * 60 + request.day_start_time.minute
+    day_start = request.day_start_minute
     dates = request.dates()
     closed_every_day: list[str] = []
     in_theme = np.zeros(n, dtype=bool)
@@ -418,7 +418,7 @@ def _assemble(
     result: Any,
     router: RoutingBackend,
 ) -> Itinerary:
-    day_start = request.day_start_time.hour * 60 + request.day_start_time.minute
+    day_start = request.day_start_minute
     days: list[Day] = []
     geometries: dict[str, list[list[float]]] = {}
     notes: set[str] = set()

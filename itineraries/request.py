@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -131,9 +131,9 @@ class TripRequest(BaseModel):
         return _minutes(self.day_end) - _minutes(self.day_start)
 
     @property
-    def day_start_time(self) -> time:
-        hh, mm = self.day_start.split(":")
-        return time(int(hh), int(mm))
+    def day_start_minute(self) -> int:
+        """``day_start`` in minutes after midnight."""
+        return _minutes(self.day_start)
 
     @property
     def round_trip(self) -> bool:
