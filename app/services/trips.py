@@ -107,15 +107,12 @@ def check_places(request: TripRequest, catalog: Catalog) -> ResolvedPlaces:
 
 
 _MUST_SEE_ID = re.compile(r"\(([^()\s]+)\)")
-# the solver's own wording ("mandatory POI 130: ...") repeats a must-see reason by vertex number
-_SOLVER_VERTEX = re.compile(r"^mandatory POI \d+:")
 
 
 def _infeasible_errors(exc: InfeasibleTrip, owners: dict[str, str]) -> list[dict[str, Any]]:
     """Attribute each reason of an infeasible trip to the field the tourist can change."""
     errors = []
-    reasons = [r for r in exc.reasons if not _SOLVER_VERTEX.match(r)] or exc.reasons
-    for reason in reasons:
+    for reason in exc.reasons:
         field, index = None, None
         if reason.startswith("must-see"):
             field = "must_see"
