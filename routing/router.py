@@ -20,11 +20,11 @@ from numpy.typing import NDArray
 from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
+from gis_data.layers import ROAD_IDS as ROAD_IDS  # re-exported: the tourist roads a Leg reports km on
 from routing.core import CoreGraph, build_core
 from routing.geo import haversine_km, project_km
 from routing.network import RoadNetwork
 
-ROAD_IDS = ("yellow_river", "great_wall", "taihang")
 _NO_PRED = -9999
 
 
