@@ -25,8 +25,6 @@ from routing.core import CoreGraph, build_core
 from routing.geo import haversine_km, project_km
 from routing.network import RoadNetwork
 
-_NO_PRED = -9999
-
 
 @dataclass(frozen=True)
 class Waypoint:
