@@ -43,7 +43,7 @@ from shapely.geometry import LineString
 from routing.coverage import SpotRecord, locate_junctions
 from routing.coverage_params import DEFAULT_APPROACH_KM, DEFAULT_GRADES, DEFAULT_SPOT_RADIUS_KM
 from routing.junctions import JunctionFinder, NearestPointJunctions
-from routing.linear_ref import Frame, ProjectedRoad, check_segments, utm_crs
+from routing.linear_ref import ProjectedRoad, project_roads
 
 DEFAULT_SEED = 1
 DEFAULT_COUNT = 2500
@@ -164,11 +164,7 @@ def generate_sample(
         raise ValueError(msg)
     rng = np.random.default_rng(seed)
     inside = inside or (lambda lon, lat: np.ones(np.size(lon), dtype=bool))
-    if crs is None:
-        coords = shapely.get_coordinates([ln for rid, lines in roads.items() for ln in check_segments(rid, lines)])
-        crs = utm_crs(coords[:, 0], coords[:, 1])
-    frame = Frame(crs)
-    projected = [ProjectedRoad.from_lines(rid, list(lines), frame=frame) for rid, lines in roads.items()]
+    frame, projected = project_roads(roads, crs=crs)
     source = SOURCE.format(seed=seed)
     rows: list[dict[str, Any]] = []
 
