@@ -58,6 +58,7 @@ def main() -> int:
     from gis_data.build import load_builtin_layers
     from gis_data.db import get_engine, session_scope
     from gis_data.gazetteer import Gazetteer
+    from gis_data.layers import TOURIST_ROADS
     from gis_data.network_source import build_embedded_network, ensure_embedded_network, load_raw_network
     from gis_data.settings import get_settings
     from routing import calibration
@@ -127,9 +128,7 @@ def main() -> int:
         rows = calibration.evaluate(raw, speed_model(), pairs, pts)
     errors = calibration._errors(rows)
 
-    roads = route_tourist_roads(
-        router, control_points(), {"yellow_river": 1238.0, "great_wall": 1198.0, "taihang": 1225.0}
-    )
+    roads = route_tourist_roads(router, control_points(), {r["id"]: r["official_km"] for r in TOURIST_ROADS})
     first_build_only = time.perf_counter()
     build_embedded_network(quiet=True)
     parse_s = time.perf_counter() - first_build_only

@@ -63,11 +63,10 @@ from routing.junctions import JunctionFinder, NearestPointJunctions
 from routing.linear_ref import (
     Frame,
     ProjectedRoad,
-    check_segments,
     complement_within,
     covered_before,
+    project_roads,
     union_intervals,
-    utm_crs,
 )
 
 COUNTY_STEP_M = 100.0
@@ -744,12 +743,8 @@ def analyse_coverage(
     if not grades:
         msg = "grades must name at least one spot grade"
         raise ValueError(msg)
-    if crs is None:
-        coords = shapely.get_coordinates([ln for rid, lines in roads.items() for ln in check_segments(rid, lines)])
-        crs = utm_crs(coords[:, 0], coords[:, 1])
-    frame = Frame(crs)
+    frame, projected = project_roads(roads, crs=crs)
     finder = junctions or NearestPointJunctions()
-    projected = [ProjectedRoad.from_lines(rid, list(lines), frame=frame) for rid, lines in roads.items()]
     arrays = _Signs.of(list(signs))
     snapped, unmatched = _snap_signs(projected, arrays, frame, tolerance_m=tolerance_m, use_bearing=use_bearing)
     town_x, town_y, town_names = _nearest_towns(towns, frame)
@@ -824,7 +819,7 @@ def analyse_coverage(
         "grades": list(grades),
         "use_bearing": use_bearing,
         "require_both_sides": require_both_sides,
-        "crs": crs,
+        "crs": frame.crs,
         "junctions": finder.name,
         "county_step_m": COUNTY_STEP_M,
         "roads": wanted,

@@ -11,7 +11,7 @@ error is under 0.1 % across the province); callers may pass any metric CRS inste
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -204,6 +204,21 @@ class ProjectedRoad:
             ends.append(self.start_m[i] + edges[1:])
             mids.append(np.column_stack([np.interp(at, along, coords[:, 0]), np.interp(at, along, coords[:, 1])]))
         return np.concatenate(starts), np.concatenate(ends), np.concatenate(mids)
+
+
+def project_roads(
+    roads: Mapping[str, Sequence[LineString]], *, crs: str | None = None
+) -> tuple[Frame, list[ProjectedRoad]]:
+    """Every road (``road_id`` -> WGS84 segments) as a :class:`ProjectedRoad` in one frame.
+
+    ``crs`` defaults to the UTM zone of all the roads' points (:func:`utm_crs`). Raises
+    ``ValueError`` as :func:`check_segments` and :class:`Frame` do.
+    """
+    if crs is None:
+        coords = shapely.get_coordinates([ln for rid, lines in roads.items() for ln in check_segments(rid, lines)])
+        crs = utm_crs(coords[:, 0], coords[:, 1])
+    frame = Frame(crs)
+    return frame, [ProjectedRoad.from_lines(rid, list(lines), frame=frame) for rid, lines in roads.items()]
 
 
 # -- intervals ------------------------------------------------------------------------------------

@@ -107,16 +107,23 @@ class RoadNetwork:
         tail, head = self.u[edge], self.v[edge]
         return np.array([[self.lon[tail], self.lat[tail]], [self.lon[head], self.lat[head]]])
 
+    def cheapest_parallel(self, weights: NDArray[np.float64]) -> NDArray[np.int64]:
+        """Id of the cheapest edge by ``weights`` among the parallel edges of each ``(u, v)`` pair,
+        in ``(u, v)`` order (ties go to the lower edge id)."""
+        order = np.lexsort((weights, self.v, self.u))
+        u, v = self.u[order], self.v[order]
+        first = np.ones(u.size, dtype=bool)
+        first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
+        return order[first]
+
     def csr(self, weights: NDArray[np.float64] | None = None) -> sp.csr_matrix:
         """CSR adjacency with the given per-edge weights (default travel time); parallel edges
         collapse to their minimum."""
         w = self.travel_time_s if weights is None else np.asarray(weights, dtype=float)
-        order = np.lexsort((w, self.v, self.u))
-        u, v, w = self.u[order], self.v[order], w[order]
-        first = np.ones(u.size, dtype=bool)
-        first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
+        best = self.cheapest_parallel(w)
         # csgraph treats explicit zeros as missing edges; a zero-cost edge keeps a tiny weight.
-        return sp.csr_matrix((np.maximum(w[first], 1e-9), (u[first], v[first])), shape=(self.n_nodes, self.n_nodes))
+        shape = (self.n_nodes, self.n_nodes)
+        return sp.csr_matrix((np.maximum(w[best], 1e-9), (self.u[best], self.v[best])), shape=shape)
 
 
 def network_from_raw(raw: RawNetwork, model: EmbeddedSpeedModel, *, name: str = "embedded") -> RoadNetwork:

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from routing.geo import haversine_km
+from routing.geo import haversine_km, line_length_km
 from routing.network import RoadNetwork, largest_strongly_connected
 from routing.speed import DRIVABLE_HIGHWAYS, highway_speed_kph
 
@@ -415,8 +415,7 @@ def network_from_osmnx(graph: Any, *, name: str) -> RoadNetwork:
             if geom is not None
             else np.array([[graph.nodes[a]["x"], graph.nodes[a]["y"]], [graph.nodes[b]["x"], graph.nodes[b]["y"]]])
         )
-        seg_km = haversine_km(coords[:-1, 1], coords[:-1, 0], coords[1:, 1], coords[1:, 0])
-        data["length"] = float(seg_km.sum() * 1000.0)
+        data["length"] = line_length_km(coords) * 1000.0
         data["speed_kph"] = highway_speed_kph(data.get("highway"), data.get("maxspeed"))
         data["travel_time"] = data["length"] / (data["speed_kph"] / 3.6)
     return from_networkx(graph, name=name, access_circuity=ACCESS_CIRCUITY, access_kph=ACCESS_KPH)

@@ -13,18 +13,13 @@ from routing.store import active_network, get_router, load_road_masks, save_road
 from routing.tourist_roads import ControlPoint, road_edge_masks, route_tourist_roads
 
 
-def network_tag(settings: Settings) -> str:
-    net = active_network(settings)
-    return f"{net.name}:{net.digest}"
-
-
 def update_tourist_roads(engine: Engine, settings: Settings, *, force: bool = False) -> list[dict[str, Any]] | None:
     """Route the roads on the active network and store geometry, km and skipped points.
 
     Returns the per-road summaries, or None when the stored routing is already current.
     """
-    tag = network_tag(settings)
     network = active_network(settings)
+    tag = f"{network.name}:{network.digest}"
     with session_scope(engine) as session:
         roads = list(session.scalars(select(models.TouristRoad).order_by(models.TouristRoad.id)))
         current = all(r.routed_network == tag and r.geometry is not None for r in roads)

@@ -20,12 +20,10 @@ from numpy.typing import NDArray
 from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
+from gis_data.layers import ROAD_IDS as ROAD_IDS  # re-exported: the tourist roads a Leg reports km on
 from routing.core import CoreGraph, build_core
 from routing.geo import haversine_km, project_km
 from routing.network import RoadNetwork
-
-ROAD_IDS = ("yellow_river", "great_wall", "taihang")
-_NO_PRED = -9999
 
 
 @dataclass(frozen=True)
@@ -112,13 +110,12 @@ class _Weighted:
 
 def _collapse(net: RoadNetwork, weights: NDArray[np.float64]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """CSR of min weights over parallel edges, and a CSR of the same pattern holding edge id + 1."""
-    order = np.lexsort((weights, net.v, net.u))
-    u, v = net.u[order], net.v[order]
-    first = np.ones(u.size, dtype=bool)
-    first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
+    best = net.cheapest_parallel(weights)
+    u, v = net.u[best], net.v[best]
     shape = (net.n_nodes, net.n_nodes)
-    w = sp.csr_matrix((np.maximum(weights[order][first], 1e-9), (u[first], v[first])), shape=shape)
-    ids = sp.csr_matrix(((order[first] + 1).astype(np.float64), (u[first], v[first])), shape=shape)
+    # as in RoadNetwork.csr: a zero-cost edge keeps a tiny weight, csgraph drops explicit zeros
+    w = sp.csr_matrix((np.maximum(weights[best], 1e-9), (u, v)), shape=shape)
+    ids = sp.csr_matrix(((best + 1).astype(np.float64), (u, v)), shape=shape)
     w.sort_indices()
     ids.sort_indices()
     return w, ids

@@ -43,7 +43,7 @@ from shapely.geometry import LineString
 from routing.coverage import SpotRecord, locate_junctions
 from routing.coverage_params import DEFAULT_APPROACH_KM, DEFAULT_GRADES, DEFAULT_SPOT_RADIUS_KM
 from routing.junctions import JunctionFinder, NearestPointJunctions
-from routing.linear_ref import Frame, ProjectedRoad, check_segments, utm_crs
+from routing.linear_ref import ProjectedRoad, complement_within, project_roads, union_intervals
 
 DEFAULT_SEED = 1
 DEFAULT_COUNT = 2500
@@ -96,20 +96,13 @@ def _uniform_on(rng: np.random.Generator, starts: NDArray, ends: NDArray, n: int
 
 def _allowed(road: ProjectedRoad, gaps: list[tuple[float, float]]) -> tuple[NDArray, NDArray]:
     """Segment pieces of the road outside the deliberate gaps."""
-    starts, ends = [], []
-    for a, b in zip(road.start_m, road.end_m, strict=True):
-        cursor = float(a)
-        for ga, gb in sorted(gaps):
-            if gb <= cursor or ga >= b:
-                continue
-            if ga > cursor:
-                starts.append(cursor)
-                ends.append(ga)
-            cursor = max(cursor, gb)
-        if cursor < b:
-            starts.append(cursor)
-            ends.append(float(b))
-    return np.array(starts), np.array(ends)
+    gap_s, gap_e = union_intervals([a for a, _ in gaps], [b for _, b in gaps])
+    pieces = [
+        piece
+        for a, b in zip(road.start_m, road.end_m, strict=True)
+        for piece in complement_within(gap_s, gap_e, float(a), float(b))
+    ]
+    return np.array([a for a, _ in pieces]), np.array([b for _, b in pieces])
 
 
 def generate_sample(
@@ -164,11 +157,7 @@ def generate_sample(
         raise ValueError(msg)
     rng = np.random.default_rng(seed)
     inside = inside or (lambda lon, lat: np.ones(np.size(lon), dtype=bool))
-    if crs is None:
-        coords = shapely.get_coordinates([ln for rid, lines in roads.items() for ln in check_segments(rid, lines)])
-        crs = utm_crs(coords[:, 0], coords[:, 1])
-    frame = Frame(crs)
-    projected = [ProjectedRoad.from_lines(rid, list(lines), frame=frame) for rid, lines in roads.items()]
+    frame, projected = project_roads(roads, crs=crs)
     source = SOURCE.format(seed=seed)
     rows: list[dict[str, Any]] = []
 
