@@ -100,6 +100,24 @@ def schedule(
 
 
 @njit(cache=True)
+def _schedules(travel, service, opens, closes, limits, travel_limits, routes, lengths):  # pragma: no cover
+    """:func:`schedule` of every trip: ``arrive``, ``begin``, ``room``, ``wait_after`` and driving room."""
+    num_trips, cap = routes.shape
+    arrive = np.empty((num_trips, cap))
+    begin = np.empty((num_trips, cap))
+    room = np.empty((num_trips, cap))
+    wait_after = np.empty((num_trips, cap + 1))
+    drive_room = np.empty(num_trips)
+    for b in range(num_trips):
+        driven = schedule(
+            travel, service, opens[b], closes[b], limits[b], routes[b], lengths[b],
+            arrive[b], begin[b], room[b], wait_after[b],
+        )  # fmt: skip
+        drive_room[b] = travel_limits[b] - driven
+    return arrive, begin, room, wait_after, drive_room
+
+
+@njit(cache=True)
 def _spot(
     travel, service, open_d, close_d, drive_room, route, length, begin, arrive, room, p
 ):  # pragma: no cover - compiled
@@ -401,18 +419,11 @@ def relocate(
     cap = routes.shape[1]
     buf_a = np.empty(cap, dtype=routes.dtype)
     buf_b = np.empty(cap, dtype=routes.dtype)
-    arrive = np.empty((num_trips, cap))
-    begin = np.empty((num_trips, cap))
-    room = np.empty((num_trips, cap))
-    wait_after = np.empty((num_trips, cap + 1))
-    drive_room = np.empty(num_trips)
+    arrive, begin, room, _, drive_room = _schedules(
+        travel, service, opens, closes, limits, travel_limits, routes, lengths
+    )
     effort = np.empty(num_trips)
     for b in range(num_trips):
-        driven = schedule(
-            travel, service, opens[b], closes[b], limits[b], routes[b], lengths[b],
-            arrive[b], begin[b], room[b], wait_after[b],
-        )  # fmt: skip
-        drive_room[b] = travel_limits[b] - driven
         effort[b] = _effort(durations[b], travels[b], limits[b], travel_limits[b])
     total = durations.sum()
     best = 1e-7
@@ -609,17 +620,9 @@ def shift_insert(
     cap = routes.shape[1]
     buf = np.empty(cap, dtype=routes.dtype)
     buf_b = np.empty(cap, dtype=routes.dtype)
-    arrive = np.empty((num_trips, cap))
-    begin = np.empty((num_trips, cap))
-    room = np.empty((num_trips, cap))
-    wait_after = np.empty((num_trips, cap + 1))
-    drive_room = np.empty(num_trips)
-    for b in range(num_trips):
-        driven = schedule(
-            travel, service, opens[b], closes[b], limits[b], routes[b], lengths[b],
-            arrive[b], begin[b], room[b], wait_after[b],
-        )  # fmt: skip
-        drive_room[b] = travel_limits[b] - driven
+    arrive, begin, room, wait_after, drive_room = _schedules(
+        travel, service, opens, closes, limits, travel_limits, routes, lengths
+    )
     cst = np.empty(n)
     inc = np.empty(n)
     pos = np.empty(n, dtype=np.int64)
