@@ -109,48 +109,50 @@ def fill(
     ``trips`` optionally masks the trips that may receive POIs; ``tabu`` POIs are not inserted.
     ``weights`` replace the scores in the ratio. Returns the set of trips that changed.
     """
+    packed = _pack(model, sol)
+    visited = sol.visited.copy()
+    weights = model.scores if weights is None else weights
+    tabu_mask = np.zeros(model.n, dtype=np.bool_) if tabu is None else tabu
+    noise = noise if rng is not None else 0.0
+    seed = int(rng.integers(2**31 - 2)) if rng is not None else 0
+    trip_mask = np.ones(model.num_trips, dtype=np.bool_) if trips is None else trips
     if model.fast:
-        packed = _pack(model, sol)
-        visited = sol.visited.copy()
         done = _kernels.fill(
             model.travel,
             model.service,
             model.cost,
-            model.scores if weights is None else weights,
+            weights,
             model.scores,
             model.candidates,
-            np.zeros(model.n, dtype=np.bool_) if tabu is None else tabu,
+            tabu_mask,
             model.mandatory,
             model.limits,
             model.total_limit,
             *packed,
             visited,
-            noise if rng is not None else 0.0,
-            int(rng.integers(2**31 - 2)) if rng is not None else 0,
-            np.ones(model.num_trips, dtype=np.bool_) if trips is None else trips,
+            noise,
+            seed,
+            trip_mask,
         )
-        _unpack(model, sol, packed, visited)
-        return set(np.flatnonzero(done).tolist())
-    packed = _pack(model, sol)
-    visited = sol.visited.copy()
-    done = _tw_kernels.fill(
-        model.travel,
-        model.service,
-        model.open,
-        model.close,
-        model.scores if weights is None else weights,
-        model.candidates,
-        np.zeros(model.n, dtype=np.bool_) if tabu is None else tabu,
-        model.mandatory,
-        model.limits,
-        model.travel_limits,
-        model.total_limit,
-        *packed,
-        visited,
-        noise if rng is not None else 0.0,
-        int(rng.integers(2**31 - 2)) if rng is not None else 0,
-        np.ones(model.num_trips, dtype=np.bool_) if trips is None else trips,
-    )
+    else:
+        done = _tw_kernels.fill(
+            model.travel,
+            model.service,
+            model.open,
+            model.close,
+            weights,
+            model.candidates,
+            tabu_mask,
+            model.mandatory,
+            model.limits,
+            model.travel_limits,
+            model.total_limit,
+            *packed,
+            visited,
+            noise,
+            seed,
+            trip_mask,
+        )
     _unpack(model, sol, packed, visited)
     return set(np.flatnonzero(done).tolist())
 

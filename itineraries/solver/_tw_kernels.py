@@ -100,6 +100,24 @@ def schedule(
 
 
 @njit(cache=True)
+def _schedules(travel, service, opens, closes, limits, travel_limits, routes, lengths):  # pragma: no cover
+    """:func:`schedule` of every trip: ``arrive``, ``begin``, ``room``, ``wait_after`` and driving room."""
+    num_trips, cap = routes.shape
+    arrive = np.empty((num_trips, cap))
+    begin = np.empty((num_trips, cap))
+    room = np.empty((num_trips, cap))
+    wait_after = np.empty((num_trips, cap + 1))
+    drive_room = np.empty(num_trips)
+    for b in range(num_trips):
+        driven = schedule(
+            travel, service, opens[b], closes[b], limits[b], routes[b], lengths[b],
+            arrive[b], begin[b], room[b], wait_after[b],
+        )  # fmt: skip
+        drive_room[b] = travel_limits[b] - driven
+    return arrive, begin, room, wait_after, drive_room
+
+
+@njit(cache=True)
 def _spot(
     travel, service, open_d, close_d, drive_room, route, length, begin, arrive, room, p
 ):  # pragma: no cover - compiled
@@ -192,6 +210,29 @@ def _delete(routes, lengths, d, index):  # pragma: no cover - compiled
     for i in range(index, lengths[d] - 1):
         routes[d, i] = routes[d, i + 1]
     lengths[d] -= 1
+
+
+@njit(cache=True)
+def _without(route, length, k, buf):  # pragma: no cover - compiled
+    """Copy ``route[:length]`` without its entry ``k`` into ``buf``."""
+    m = 0
+    for t in range(length):
+        if t != k:
+            buf[m] = route[t]
+            m += 1
+
+
+@njit(cache=True)
+def _with(route, length, where, vertex, buf):  # pragma: no cover - compiled
+    """Copy ``route[:length]`` with ``vertex`` after its entry ``where`` into ``buf``; return the new length."""
+    m = 0
+    for t in range(length):
+        buf[m] = route[t]
+        m += 1
+        if t == where:
+            buf[m] = vertex
+            m += 1
+    return m
 
 
 @njit(cache=True)
@@ -401,18 +442,11 @@ def relocate(
     cap = routes.shape[1]
     buf_a = np.empty(cap, dtype=routes.dtype)
     buf_b = np.empty(cap, dtype=routes.dtype)
-    arrive = np.empty((num_trips, cap))
-    begin = np.empty((num_trips, cap))
-    room = np.empty((num_trips, cap))
-    wait_after = np.empty((num_trips, cap + 1))
-    drive_room = np.empty(num_trips)
+    arrive, begin, room, _, drive_room = _schedules(
+        travel, service, opens, closes, limits, travel_limits, routes, lengths
+    )
     effort = np.empty(num_trips)
     for b in range(num_trips):
-        driven = schedule(
-            travel, service, opens[b], closes[b], limits[b], routes[b], lengths[b],
-            arrive[b], begin[b], room[b], wait_after[b],
-        )  # fmt: skip
-        drive_room[b] = travel_limits[b] - driven
         effort[b] = _effort(durations[b], travels[b], limits[b], travel_limits[b])
     total = durations.sum()
     best = 1e-7
@@ -424,11 +458,7 @@ def relocate(
         la = lengths[a]
         for k in range(1, la - 1):
             v = routes[a, k]
-            m = 0
-            for t in range(la):
-                if t != k:
-                    buf_a[m] = routes[a, t]
-                    m += 1
+            _without(routes[a], la, k, buf_a)
             clock_a, drive_a, ok = timing(travel, service, opens[a], closes[a], buf_a, la - 1)
             if not _feasible(clock_a, drive_a, ok, limits[a], travel_limits[a]):
                 continue
@@ -444,13 +474,7 @@ def relocate(
                 )
                 if where < 0:
                     continue
-                m = 0
-                for t in range(lb):
-                    buf_b[m] = routes[b, t]
-                    m += 1
-                    if t == where:
-                        buf_b[m] = v
-                        m += 1
+                _with(routes[b], lb, where, v, buf_b)
                 clock_b, drive_b, ok = timing(travel, service, opens[b], closes[b], buf_b, lb + 1)
                 if not _feasible(clock_b, drive_b, ok, limits[b], travel_limits[b]):
                     continue
@@ -528,11 +552,7 @@ def replace(
             v = routes[d, k]
             if mandatory[v]:
                 continue
-            m = 0
-            for t in range(length):
-                if t != k:
-                    buf[m] = routes[d, t]
-                    m += 1
+            _without(routes[d], length, k, buf)
             clock, driven, ok = timing(travel, service, opens[d], closes[d], buf, length - 1)
             if not _feasible(clock, driven, ok, limits[d], travel_limits[d]):
                 continue
@@ -609,17 +629,9 @@ def shift_insert(
     cap = routes.shape[1]
     buf = np.empty(cap, dtype=routes.dtype)
     buf_b = np.empty(cap, dtype=routes.dtype)
-    arrive = np.empty((num_trips, cap))
-    begin = np.empty((num_trips, cap))
-    room = np.empty((num_trips, cap))
-    wait_after = np.empty((num_trips, cap + 1))
-    drive_room = np.empty(num_trips)
-    for b in range(num_trips):
-        driven = schedule(
-            travel, service, opens[b], closes[b], limits[b], routes[b], lengths[b],
-            arrive[b], begin[b], room[b], wait_after[b],
-        )  # fmt: skip
-        drive_room[b] = travel_limits[b] - driven
+    arrive, begin, room, wait_after, drive_room = _schedules(
+        travel, service, opens, closes, limits, travel_limits, routes, lengths
+    )
     cst = np.empty(n)
     inc = np.empty(n)
     pos = np.empty(n, dtype=np.int64)
@@ -664,11 +676,7 @@ def shift_insert(
                     clock_b = new_b
             if target < 0:
                 continue
-            m = 0
-            for t in range(la):
-                if t != k:
-                    buf[m] = routes[a, t]
-                    m += 1
+            _without(routes[a], la, k, buf)
             clock_a, drive_a, ok = timing(travel, service, opens[a], closes[a], buf, la - 1)
             if not _feasible(clock_a, drive_a, ok, limits[a], travel_limits[a]):
                 continue
@@ -710,13 +718,7 @@ def shift_insert(
         if m - 1 == best_pos:
             buf[m] = best_u
             m += 1
-    m_b = 0
-    for t in range(lb):
-        buf_b[m_b] = routes[b, t]
-        m_b += 1
-        if t == best_spot:
-            buf_b[m_b] = v
-            m_b += 1
+    m_b = _with(routes[b], lb, best_spot, v, buf_b)
     clock_a, drive_a, ok_a = timing(travel, service, opens[a], closes[a], buf, m)
     clock_b, drive_b, ok_b = timing(travel, service, opens[b], closes[b], buf_b, m_b)
     if not (
